@@ -1,0 +1,93 @@
+// Watch responses: a chunked stream of newline-terminated JSON events, closed at timeoutSeconds,
+// with periodic BOOKMARKs when asked and an ERROR 410 event when the resourceVersion is too old.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../api/types.js';
+import { StatusError } from './errors.js';
+import type { ObjectEvent } from './rest.js';
+import type { Watch } from '../storage/store.js';
+
+export interface WatchStreamOptions {
+  timeoutSeconds: number;
+  bookmarks: boolean;
+  /** How each object is sent (the object itself, a one-row Table, PartialObjectMetadata). */
+  render: (object: KubeObject, first: boolean) => unknown;
+  /** A bookmark: the same kind with only metadata.resourceVersion. */
+  bookmark: (resourceVersion: string) => unknown;
+}
+
+const BOOKMARK_INTERVAL_MS = 30_000;
+
+/** Upstream picks a random timeout in [minRequestTimeout, 2×minRequestTimeout) when none is asked. */
+export function defaultWatchTimeoutSeconds(): number {
+  return 1800 + Math.floor(Math.random() * 1800);
+}
+
+export class WatchStream {
+  private closed = false;
+  private first = true;
+  private lastResourceVersion = '';
+  private timers: NodeJS.Timeout[] = [];
+  private watch?: Watch;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly options: WatchStreamOptions,
+  ) {}
+
+  /** Starts the response; `open` subscribes and returns the store watch. */
+  async start(open: (send: (event: ObjectEvent) => void) => Promise<Watch>): Promise<void> {
+    this.res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
+    this.res.flushHeaders();
+    this.req.on('close', () => this.close());
+    this.res.on('close', () => this.close());
+    try {
+      this.watch = await open((event) => this.send(event.type, event.object));
+    } catch (err) {
+      if (err instanceof StatusError) {
+        this.write({ type: 'ERROR', object: err.toStatus() });
+        this.close();
+        return;
+      }
+      this.close();
+      throw err;
+    }
+    if (this.closed) {
+      this.watch.stop();
+      return;
+    }
+    this.timers.push(setTimeout(() => this.close(), this.options.timeoutSeconds * 1000));
+    if (this.options.bookmarks) {
+      this.timers.push(setInterval(() => this.sendBookmark(), BOOKMARK_INTERVAL_MS));
+    }
+  }
+
+  private send(type: string, object: KubeObject): void {
+    if (this.closed) return;
+    this.lastResourceVersion = object.metadata.resourceVersion ?? this.lastResourceVersion;
+    this.write({ type, object: this.options.render(object, this.first) });
+    this.first = false;
+  }
+
+  private sendBookmark(): void {
+    if (this.closed || !this.lastResourceVersion) return;
+    this.write({ type: 'BOOKMARK', object: this.options.bookmark(this.lastResourceVersion) });
+  }
+
+  private write(event: unknown): void {
+    if (this.closed) return;
+    this.res.write(JSON.stringify(event) + '\n');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.watch?.stop();
+    if (!this.res.writableEnded) this.res.end();
+  }
+}

@@ -1,0 +1,24 @@
+// skiff's entry point: parses the command line and runs one command; errors end here.
+import { Command } from 'commander';
+import { registerControlPlane } from './commands/control-plane.js';
+import { ExitCode, UserError } from './errors.js';
+import { KUBERNETES_VERSION, SKIFF_VERSION } from '../api/version.js';
+
+function buildProgram(): Command {
+  const program = new Command('skiff')
+    .description('a local Kubernetes for development')
+    .version(`skiff ${SKIFF_VERSION} (Kubernetes ${KUBERNETES_VERSION.gitVersion})`, '--version');
+  registerControlPlane(program);
+  return program;
+}
+
+function report(err: unknown): never {
+  if (err instanceof UserError) {
+    process.stderr.write(`✗ ${err.message}\n${err.fix ? `  ${err.fix}\n` : ''}`);
+    process.exit(err.exitCode);
+  }
+  process.stderr.write(`skiff hit a bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\nPlease report it with the command you ran.\n`);
+  process.exit(ExitCode.bug);
+}
+
+buildProgram().parseAsync(process.argv).catch(report);
