@@ -49,6 +49,20 @@ describe('WatchHistory', () => {
     expect(late).toEqual([1, 2, 3, 4]);
   });
 
+  it('a replay that triggers more writes than the ring holds still has no gap', () => {
+    const h = new WatchHistory(0, { size: 3 });
+    let next = 1;
+    for (; next <= 3; next++) h.append(put(next));
+    const seen: number[] = [];
+    h.watch('/r/', 0, (e) => {
+      seen.push(e.revision);
+      // Each of the three replayed events writes five more: the ring wraps during the replay.
+      if (e.revision <= 3) for (let k = 0; k < 5; k++) h.append(put(next++));
+    });
+    h.append(put(next++));
+    expect(seen).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
+  });
+
   it('reports a throwing watcher and goes on', () => {
     const errors: string[] = [];
     const h = new WatchHistory(0, { onWatcherError: (error, event) => errors.push(`${(error as Error).message}@${event.revision}`) });
