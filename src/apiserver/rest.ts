@@ -229,7 +229,7 @@ export class ObjectStore {
       from = Number(current.resourceVersion);
     } else {
       from = Number(resourceVersion);
-      if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version "${resourceVersion}"`);
+      if (!Number.isSafeInteger(from) || from < 0) throw badRequest(`invalid resource version "${resourceVersion}"`);
     }
     try {
       return this.store.watch(prefix, from, (event) => {

@@ -21,6 +21,8 @@ export interface StartOptions {
   /** Extra arguments for `skiff control-plane`. */
   extraArgs?: string[];
   readyTimeoutMs?: number;
+  /** Script (and leading args) run by node instead of bin/skiff.js; for the harness's own tests. */
+  command?: string[];
 }
 
 export interface Exit {
@@ -38,6 +40,7 @@ export class ControlPlane {
   private exited: Promise<Exit> | undefined;
   private stderrText = '';
   private lastListen = '127.0.0.1:0';
+  private command = [skiffBin];
   /** The https URL the running server printed. */
   server = '';
   port = 0;
@@ -66,8 +69,9 @@ export class ControlPlane {
     this.lastListen = opts.listen ?? '127.0.0.1:0';
     await rm(this.kubeconfig, { force: true });
     this.stderrText = '';
+    this.command = opts.command ?? this.command;
     const args = [
-      skiffBin, 'control-plane',
+      ...this.command, 'control-plane',
       '--data-dir', this.dataDir,
       '--listen', this.lastListen,
       '--kubeconfig-out', this.kubeconfig,
@@ -172,7 +176,7 @@ export class ControlPlane {
 
 /** A control plane on a fresh directory under os.tmpdir(). Call dispose() in afterAll. */
 export async function startControlPlane(opts: StartOptions = {}): Promise<ControlPlane> {
-  ensureBuilt();
+  if (!opts.command) ensureBuilt();
   const root = await mkdtemp(join(tmpdir(), 'skiff-it-'));
   const cp = new ControlPlane(root);
   try {

@@ -157,13 +157,13 @@ export class KubectlStream {
     return this.stdout.split('\n').filter((l) => l.length > 0);
   }
 
-  /** Resolves with the first complete stdout line matching; rejects on timeout or exit. */
-  async waitForLine(match: RegExp, timeoutMs = 15_000): Promise<string> {
+  /** Resolves with the `nth` complete stdout line matching; rejects on timeout or exit. */
+  async waitForLine(match: RegExp, timeoutMs = 15_000, nth = 1): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const complete = this.stdout.slice(0, this.stdout.lastIndexOf('\n') + 1);
-      const hit = complete.split('\n').find((l) => match.test(l));
-      if (hit !== undefined) return hit;
+      const hits = complete.split('\n').filter((l) => match.test(l));
+      if (hits.length >= nth) return hits[nth - 1]!;
       if (this.exitedFlag) throw new Error(this.failure(`exited before printing ${match}`));
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(this.failure(`printed no line matching ${match} in ${timeoutMs} ms`));
