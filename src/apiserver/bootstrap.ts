@@ -67,6 +67,8 @@ function priorityClass(name: string, value: number, description: string): KubeOb
 
 async function createIfMissing(objects: ObjectStore, def: ResourceDef | undefined, obj: KubeObject, ctx: RequestContext): Promise<void> {
   if (!def) return;
+  // Look first: a create would claim the object's fixed ClusterIP before finding it exists.
+  if (await objects.tryGet(def, obj.metadata.namespace, obj.metadata.name!)) return;
   try {
     await objects.create(def, obj.metadata.namespace, obj, ctx);
   } catch (err) {

@@ -116,3 +116,25 @@ export class OpenApiV3 {
     return this.documents.get(path)?.json;
   }
 }
+
+/**
+ * A minimal OpenAPI v2 document for clients that read only v2 (kubectl before 1.27 validates and
+ * looks up patch metadata there). It has no definitions: kubectl then skips client-side schema
+ * checks and uses its compiled-in patch metadata. kubectl asks for it as protobuf (gnostic's
+ * openapi_v2.Document), encoded here by hand: swagger = 1, info = 2 { title = 1, version = 2 }.
+ */
+// The Accept header names it "…spec.v2@v1.0+protobuf"; the reply uses the form Go's mime parser accepts.
+export const OPENAPI_V2_PROTOBUF_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+function protoString(field: number, value: string | Buffer): Buffer {
+  const bytes = typeof value === 'string' ? Buffer.from(value) : value;
+  return Buffer.concat([Buffer.from([(field << 3) | 2, bytes.length]), bytes]);
+}
+
+export function openApiV2(): { json: string; protobuf: Buffer } {
+  const info = { title: 'Kubernetes', version: 'v1.32.0' };
+  return {
+    json: JSON.stringify({ swagger: '2.0', info, paths: {} }),
+    protobuf: Buffer.concat([protoString(1, '2.0'), protoString(2, Buffer.concat([protoString(1, info.title), protoString(2, info.version)]))]),
+  };
+}

@@ -20,7 +20,7 @@ import { CrdAdmission, CustomResourceSync } from './crds.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { forbidden, internalError, StatusError, unauthorized } from './errors.js';
 import { ResourceHandler, sendJson } from './handlers.js';
-import { OpenApiV3 } from './openapi.js';
+import { OPENAPI_V2_PROTOBUF_TYPE, OpenApiV3, openApiV2 } from './openapi.js';
 import { ensurePki, type ClusterPki } from './pki.js';
 import { ResourceRegistry } from './registry.js';
 import { parseRequestInfo, type RequestInfo } from './requestinfo.js';
@@ -164,7 +164,7 @@ export class ApiServer {
       const info = parseRequestInfo(req.method ?? 'GET', url);
       this.authorize(user, info);
       if (info.isResourceRequest && info.resource) return await this.handler.handle(req, res, info, url, user);
-      return this.nonResource(url, info, res);
+      return this.nonResource(url, info, req, res);
     } catch (err) {
       this.fail(res, err);
     }
@@ -209,7 +209,7 @@ export class ApiServer {
     res.end(ok ? 'ok' : `[-]skiff-bootstrap failed: not finished\n${path.split('/')[1]} check failed`);
   }
 
-  private nonResource(url: URL, info: RequestInfo, res: ServerResponse): void {
+  private nonResource(url: URL, info: RequestInfo, req: IncomingMessage, res: ServerResponse): void {
     const path = url.pathname.replace(/\/+$/, '');
     let body: unknown;
     if (path === '/api') body = apiVersions(`${this.options.advertiseAddress ?? this.options.host}:${this.port()}`);
@@ -217,6 +217,7 @@ export class ApiServer {
     else if (info.apiPrefix === 'api' && info.apiVersion) body = apiResourceList(this.registry, '', info.apiVersion);
     else if (info.apiPrefix === 'apis' && info.apiVersion) body = apiResourceList(this.registry, info.apiGroup, info.apiVersion);
     else if (info.apiPrefix === 'apis' && info.apiGroup) body = apiGroup(this.registry, info.apiGroup);
+    else if (path === '/openapi/v2') return this.openApiV2(res, (req.headers.accept ?? '').includes('protobuf'));
     else if (path === '/openapi/v3') body = this.openapi.index();
     else if (path.startsWith('/openapi/v3/')) {
       const doc = this.openapi.document(path.slice('/openapi/v3/'.length));
@@ -228,6 +229,12 @@ export class ApiServer {
     }
     if (body === undefined) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     sendJson(res, 200, body);
+  }
+
+  private openApiV2(res: ServerResponse, protobuf: boolean): void {
+    const doc = openApiV2();
+    res.writeHead(200, { 'Content-Type': protobuf ? OPENAPI_V2_PROTOBUF_TYPE : 'application/json' });
+    res.end(protobuf ? doc.protobuf : doc.json);
   }
 
   private fail(res: ServerResponse, err: unknown): void {

@@ -170,12 +170,12 @@ function applyElementOrders(target: JsonMap, patch: JsonMap, meta: PatchMeta | u
     const listMeta = fieldMeta(meta, field);
     const identity = identityOf(listMeta?.mergeKey);
     if (patched) validateElementOrder(patched, order, identity);
-    let merged: unknown[];
-    if (current && patched) merged = mergeList(current, patched, listMeta);
-    else if (current) merged = current;
-    else if (patched) merged = freshList(patched, listMeta);
+    let merged: MergedList;
+    if (current && patched) merged = mergeListWithOrder(current, patched, listMeta);
+    else if (current) merged = { list: current, serverOrder: current };
+    else if (patched) merged = { list: freshList(patched, listMeta), serverOrder: [] };
     else continue;
-    target[field] = enforceOrder(merged, order, current ?? [], identity);
+    target[field] = enforceOrder(merged.list, order, merged.serverOrder, identity);
     if (patched) consumed.add(field);
   }
   return consumed;
@@ -205,9 +205,25 @@ function extractKey(key: string, prefix: string, error: string): string {
 // ---- lists ---------------------------------------------------------------------------------------
 
 function mergeList(current: unknown[], patch: unknown[], meta: PatchMeta | undefined): unknown[] {
-  if (!hasStrategy(meta, 'merge')) return freshList(patch, meta);
-  if (current.length === 0 && patch.length === 0) return current;
-  if (elementKind(current, patch) !== 'map') return mergePrimitiveSet(current, patch);
+  return mergeListWithOrder(current, patch, meta).list;
+}
+
+/**
+ * A merged list, and the server order that $setElementOrder then places server-only elements
+ * by. Upstream's server order is the live list as the merge left it: Go's in-place deletions and
+ * appends rewrite its backing array, so it reads as the elements left after `$patch: delete`
+ * followed by the appended ones, cut to the live list's length. We reproduce that, since it
+ * decides where kubectl's patches put elements (upstream's own test expectations rely on it).
+ */
+interface MergedList {
+  list: unknown[];
+  serverOrder: unknown[];
+}
+
+function mergeListWithOrder(current: unknown[], patch: unknown[], meta: PatchMeta | undefined): MergedList {
+  if (!hasStrategy(meta, 'merge')) return { list: freshList(patch, meta), serverOrder: current };
+  if (current.length === 0 && patch.length === 0) return { list: current, serverOrder: current };
+  if (elementKind(current, patch) !== 'map') return { list: mergePrimitiveSet(current, patch), serverOrder: current };
   if (!meta?.mergeKey) throw badRequest('cannot merge lists without merge key for type struct');
   return mergeListOfMaps(current, patch, meta.mergeKey, meta);
 }
@@ -235,19 +251,28 @@ function mergePrimitiveSet(current: unknown[], patch: unknown[]): unknown[] {
   return enforceOrder(merged, patch, current, identityOf(undefined));
 }
 
-function mergeListOfMaps(current: unknown[], patch: unknown[], mergeKey: string, meta: PatchMeta): unknown[] {
+function mergeListOfMaps(current: unknown[], patch: unknown[], mergeKey: string, meta: PatchMeta): MergedList {
   const { base, plain, replace } = applyListDirectives(current, patch, mergeKey);
-  if (replace) return freshList(plain, meta);
+  if (replace) return { list: freshList(plain, meta), serverOrder: base };
   const merged = [...base];
+  const appended: unknown[] = [];
   for (const element of plain as JsonMap[]) {
     if (!(mergeKey in element)) {
       throw badRequest(`map: ${goValue(element)} does not contain declared merge key: ${mergeKey}`);
     }
     const at = merged.findIndex((m) => isMap(m) && m[mergeKey] === element[mergeKey]);
-    if (at >= 0) merged[at] = mergeMap(merged[at] as JsonMap, element, meta.items);
-    else merged.push(fresh(element, meta.items));
+    if (at >= 0) {
+      merged[at] = mergeMap(merged[at] as JsonMap, element, meta.items);
+    } else {
+      const added = fresh(element, meta.items);
+      merged.push(added);
+      appended.push(added);
+    }
   }
-  return enforceOrder(merged, plain, base, identityOf(mergeKey));
+  return {
+    list: enforceOrder(merged, plain, base, identityOf(mergeKey)),
+    serverOrder: [...base, ...appended].slice(0, current.length),
+  };
 }
 
 /**
