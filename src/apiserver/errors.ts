@@ -115,8 +115,8 @@ export function expired(message: string): StatusError {
   return new StatusError(410, 'Expired', message);
 }
 
-export function unsupportedMediaType(contentType: string): StatusError {
-  return new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf${contentType ? '' : ''}`);
+export function unsupportedMediaType(accepted: string[]): StatusError {
+  return new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
 }
 
 export function notAcceptable(): StatusError {
@@ -124,7 +124,7 @@ export function notAcceptable(): StatusError {
 }
 
 export function requestEntityTooLarge(limit: number): StatusError {
-  return new StatusError(413, 'RequestEntityTooLarge', `the server has received a request that is too large (limit is ${limit} bytes)`);
+  return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`);
 }
 
 export function tooManyRequests(message: string, retryAfterSeconds?: number): StatusError {

@@ -8,9 +8,9 @@ import type { ResourceDef, TablePrinter } from '../api/resource.js';
 import { apiVersionOf, getPath, setPath, type KubeObject } from '../api/types.js';
 import { findUnknownFields, strictDecodingErrors } from '../api/validation/index.js';
 import type { UserInfo } from './auth/user.js';
-import { badRequest, conflict, methodNotSupported, MODIFIED_CONFLICT, StatusError, successStatus, type Status } from './errors.js';
+import { badRequest, conflict, methodNotSupported, MODIFIED_CONFLICT, StatusError, successStatus, unsupportedMediaType, type Status } from './errors.js';
 import { decodeObject, decodeOptions, negotiate, readBody, type ResponseShape } from './negotiation.js';
-import { applyPatch } from './patch/index.js';
+import { applyPatch, PATCH_CONTENT_TYPES } from './patch/index.js';
 import { serverSideApply } from './patch/apply.js';
 import type { ResourceRegistry } from './registry.js';
 import type { RequestInfo } from './requestinfo.js';
@@ -158,8 +158,19 @@ export class ResourceHandler {
   }
 
   private async list(req: IncomingMessage, res: ServerResponse, def: ResourceDef, namespace: string | undefined, params: URLSearchParams): Promise<void> {
-    const result = await this.deps.objects.list(def, namespace, this.listQuery(def, params));
+    const query = this.listQuery(def, params);
     const shape = this.shape(req);
+    if (shape.as === 'object') {
+      const raw = await this.deps.objects.listRaw(def, namespace, query);
+      if (raw) {
+        const metadata: Record<string, unknown> = { resourceVersion: raw.resourceVersion };
+        if (raw.continueToken) metadata.continue = raw.continueToken;
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+        res.end(`{"kind":${JSON.stringify(def.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(def.group, def.version))},"metadata":${JSON.stringify(metadata)},"items":[${raw.items.join(',')}]}`);
+        return;
+      }
+    }
+    const result = await this.deps.objects.list(def, namespace, query);
     if (shape.as === 'Table') {
       return sendJson(res, 200, toTable(printerOf(this.deps, def, this.crdFor(def)), result.items, {
         version: shape.version,
@@ -207,7 +218,7 @@ export class ResourceHandler {
 
   private async readObject(req: IncomingMessage, def: ResourceDef): Promise<KubeObject> {
     const body = await readBody(req);
-    const obj = decodeObject(body, req.headers['content-type']);
+    const obj = await decodeObject(body, req.headers['content-type']);
     this.checkKind(def, obj);
     return obj;
   }
@@ -271,13 +282,17 @@ export class ResourceHandler {
     if (contentType === 'application/apply-patch+yaml') {
       return this.apply(req, res, def, namespace, name, params, ctx, body);
     }
+    // Custom resources have no patch metadata, so upstream refuses strategic merge patches on them.
+    if (contentType === 'application/strategic-merge-patch+json' && this.deps.registry.isCustom(def)) {
+      throw unsupportedMediaType(PATCH_CONTENT_TYPES.filter((t) => t !== contentType));
+    }
     const updated = await this.deps.objects.guaranteedUpdate(def, namespace, name, ctx, (current) => this.patched(def, contentType, current, body, ctx), { subresource });
     sendJson(res, 200, this.renderOne(def, updated, this.shape(req), params), ctx.warnings);
   }
 
   /** Server-side apply: creates the object when missing (kubectl sends no prior GET). */
   private async apply(req: IncomingMessage, res: ServerResponse, def: ResourceDef, namespace: string | undefined, name: string, params: URLSearchParams, ctx: RequestContext, body: Buffer): Promise<void> {
-    const applied = decodeObject(body, 'application/yaml');
+    const applied = await decodeObject(body, 'application/yaml');
     this.checkKind(def, applied);
     applied.metadata ??= {};
     if (applied.metadata.name && applied.metadata.name !== name) {
@@ -298,7 +313,7 @@ export class ResourceHandler {
   }
 
   private async deleteOptions(req: IncomingMessage, params: URLSearchParams): Promise<DeleteOptions> {
-    const body = decodeOptions(await readBody(req), req.headers['content-type']) ?? {};
+    const body = (await decodeOptions(await readBody(req), req.headers['content-type'])) ?? {};
     const options = { ...body } as DeleteOptions;
     const grace = params.get('gracePeriodSeconds');
     if (grace !== null) options.gracePeriodSeconds = Number(grace);
@@ -376,7 +391,7 @@ export class ResourceHandler {
   }
 
   private async readAny(req: IncomingMessage): Promise<KubeObject> {
-    return decodeObject(await readBody(req), req.headers['content-type']);
+    return await decodeObject(await readBody(req), req.headers['content-type']);
   }
 
   private async statusLike(req: IncomingMessage, res: ServerResponse, def: ResourceDef, namespace: string | undefined, name: string, params: URLSearchParams, ctx: RequestContext, subresource: string | undefined, verb: string): Promise<void> {
@@ -433,9 +448,9 @@ export class ResourceHandler {
     const body = await readBody(req);
     const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
     const paths = this.scalePaths(def);
-    const updated = await this.deps.objects.guaranteedUpdate(def, namespace, name, ctx, (current) => {
+    const updated = await this.deps.objects.guaranteedUpdate(def, namespace, name, ctx, async (current) => {
       const scale = this.toScale(def, current);
-      const next = verb === 'update' ? decodeObject(body, contentType) : applyPatch(contentType, scale, body, undefined);
+      const next = verb === 'update' ? await decodeObject(body, contentType) : applyPatch(contentType, scale, body, undefined);
       const rv = next.metadata?.resourceVersion;
       if (rv && rv !== current.metadata.resourceVersion) throw conflict(def.group, def.plural, name, MODIFIED_CONFLICT);
       const replicas = getPath(next, ['spec', 'replicas']);

@@ -4,7 +4,6 @@ import type { IncomingMessage } from 'node:http';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../api/types.js';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from './errors.js';
-import { decodeProtobufObject, isProtobufContentType } from './protobuf/index.js';
 
 /** Upstream's limit on a request body (apiserver MaxRequestBodyBytes). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -28,6 +27,14 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   return Buffer.concat(chunks);
 }
 
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
+/** The protobuf decoder (its schemas cost ~10 MB) loads with the first protobuf body. */
+async function decodeProtobuf(body: Buffer): Promise<KubeObject> {
+  const { decodeProtobufObject } = await import('./protobuf/index.js');
+  return decodeProtobufObject(body);
+}
+
 function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
@@ -48,10 +55,10 @@ function asObject(value: unknown, what: string): KubeObject {
 }
 
 /** Decodes a create/update body in any of the accepted media types. */
-export function decodeObject(body: Buffer, contentType: string | undefined): KubeObject {
+export async function decodeObject(body: Buffer, contentType: string | undefined): Promise<KubeObject> {
   const type = mediaType(contentType);
   if (body.length === 0) throw badRequest('the request body is empty');
-  if (isProtobufContentType(type)) return decodeProtobufObject(body);
+  if (type === PROTOBUF) return decodeProtobuf(body);
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') {
     let parsed: unknown;
     try {
@@ -64,13 +71,13 @@ export function decodeObject(body: Buffer, contentType: string | undefined): Kub
   if (type === '' || type === 'application/json' || type === '*/*') {
     return asObject(parseJson(body.toString('utf8')), 'json');
   }
-  throw unsupportedMediaType(type);
+  throw unsupportedMediaType(['application/json', 'application/yaml', PROTOBUF]);
 }
 
 /** Decodes a body that is a JSON (or YAML) options object, such as DeleteOptions. */
-export function decodeOptions(body: Buffer, contentType: string | undefined): Record<string, unknown> | undefined {
+export async function decodeOptions(body: Buffer, contentType: string | undefined): Promise<Record<string, unknown> | undefined> {
   if (body.length === 0) return undefined;
-  return decodeObject(body, contentType) as unknown as Record<string, unknown>;
+  return (await decodeObject(body, contentType)) as unknown as Record<string, unknown>;
 }
 
 export type ResponseShape =
@@ -93,7 +100,7 @@ export function negotiate(accept: string | undefined): ResponseShape {
       continue;
     }
     if (p.as) continue; // some other transformation we do not offer
-    if (type === 'application/json' || type === '*/*' || type === 'application/*' || isProtobufContentType(type)) {
+    if (type === 'application/json' || type === '*/*' || type === 'application/*' || type === PROTOBUF) {
       return { as: 'object' };
     }
   }

@@ -5,9 +5,18 @@ import { webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+type X509 = typeof import('@peculiar/x509');
+let x509Module: Promise<X509> | undefined;
+
+/** @peculiar/x509 costs ~20 MB of memory once loaded: only a start that makes certificates loads it. */
+function loadX509(): Promise<X509> {
+  x509Module ??= import('@peculiar/x509').then((m) => {
+    m.cryptoProvider.set(webcrypto as unknown as Crypto);
+    return m;
+  });
+  return x509Module;
+}
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
@@ -38,6 +47,7 @@ function serialNumber(): string {
 }
 
 export async function createCa(commonName: string): Promise<KeyPairPem> {
+  const x509 = await loadX509();
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -65,16 +75,17 @@ export interface LeafOptions {
 }
 
 export async function signLeaf(ca: KeyPairPem, options: LeafOptions): Promise<KeyPairPem> {
+  const x509 = await loadX509();
   const caCert = new x509.X509Certificate(ca.cert);
   const caKey = await importKeyPem(ca.key);
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
   const subject = [`CN=${options.commonName}`, ...(options.organizations ?? []).map((o) => `O=${o}`)].join(', ');
-  const names: x509.JsonGeneralName[] = [
+  const names: import('@peculiar/x509').JsonGeneralName[] = [
     ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(options.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
   const now = Date.now();
-  const extensions: x509.Extension[] = [
+  const extensions: import('@peculiar/x509').Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension([options.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),

@@ -127,12 +127,27 @@ export class ObjectStore {
     return apiVersionOf(def.group, def.storageVersion);
   }
 
-  /** The stored form: the storage version, without the resourceVersion (the store's revision is it). */
+  /**
+   * The stored form: the storage version, without the resourceVersion (the store's revision is it),
+   * always starting with apiVersion, kind and metadata so that lists can splice it (rawItem).
+   */
   private encode(def: ResourceDef, obj: KubeObject): string {
-    let stored = def.converter ? def.converter.toStorage(obj) : { ...obj, apiVersion: this.storageApiVersion(def) };
+    const stored = def.converter ? def.converter.toStorage(obj) : { ...obj, apiVersion: this.storageApiVersion(def) };
     const { resourceVersion: _rv, ...metadata } = stored.metadata;
-    stored = { ...stored, metadata };
-    return JSON.stringify(stored);
+    const { apiVersion, kind, metadata: _m, ...rest } = stored;
+    return JSON.stringify({ apiVersion, kind, metadata, ...rest });
+  }
+
+  /**
+   * An entry's JSON as served, with its resourceVersion spliced in: no parse and no re-encode, which
+   * is most of the cost of a large list. Undefined when the stored form is not the served one.
+   */
+  private rawItem(def: ResourceDef, value: string, revision: number): string | undefined {
+    if (def.converter) return undefined;
+    const head = `{"apiVersion":${JSON.stringify(apiVersionOf(def.group, def.version))},"kind":${JSON.stringify(def.kind)},"metadata":{`;
+    if (!value.startsWith(head)) return undefined;
+    const rest = value.slice(head.length);
+    return `${head}"resourceVersion":"${revision}"${rest.startsWith('}') ? '' : ','}${rest}`;
   }
 
   decode(def: ResourceDef, value: string, revision: number): KubeObject {
@@ -166,6 +181,28 @@ export class ObjectStore {
 
   matches(def: ResourceDef, obj: KubeObject, query: Pick<ListQuery, 'labelSelector' | 'fieldSelector'>): boolean {
     return query.labelSelector.matches(obj.metadata.labels ?? {}) && query.fieldSelector.matches(this.selectableFields(def, obj));
+  }
+
+  /**
+   * A list as JSON text, for an unfiltered list of a kind stored as served. Undefined when it does
+   * not apply (the caller then uses list()).
+   */
+  async listRaw(def: ResourceDef, namespace: string | undefined, query: ListQuery): Promise<{ items: string[]; resourceVersion: string; continueToken?: string } | undefined> {
+    if (def.converter || !query.labelSelector.isEmpty() || !query.fieldSelector.isEmpty()) return undefined;
+    const after = query.continueToken ? decodeContinue(query.continueToken).start : undefined;
+    const limit = query.limit && query.limit > 0 ? query.limit : undefined;
+    const result = await this.store.list(this.prefix(def, namespace), { limit, after });
+    const items: string[] = [];
+    for (const entry of result.entries) {
+      const raw = this.rawItem(def, entry.value, entry.revision);
+      items.push(raw ?? JSON.stringify(this.decode(def, entry.value, entry.revision)));
+    }
+    const last = result.entries[result.entries.length - 1];
+    return {
+      items,
+      resourceVersion: String(result.revision),
+      continueToken: result.more && last ? encodeContinue(result.revision, last.key) : undefined,
+    };
   }
 
   async list(def: ResourceDef, namespace: string | undefined, query: ListQuery): Promise<ListResultObjects> {
@@ -261,12 +298,12 @@ export class ObjectStore {
     if (ctx.fieldValidation === 'Ignore') return;
     const unknown = findUnknownFields(def.group, def.kind, obj);
     if (unknown.length === 0) return;
-    if (ctx.fieldValidation === 'Strict') throw badRequest(strictDecodingErrors(unknown));
+    if (ctx.fieldValidation === 'Strict') throw badRequest(strictDecodingErrors(unknown, def.kind, def.version));
     for (const path of unknown) ctx.warnings.push(`unknown field "${path}"`);
   }
 
   private validate(def: ResourceDef, obj: KubeObject, old: KubeObject | undefined): void {
-    const errors = [...validateObjectMeta(obj.metadata, def.namespaced, old === undefined, def.kind)];
+    const errors = [...validateObjectMeta(obj.metadata, def.namespaced, old === undefined, def.kind, { group: def.group, old: old?.metadata })];
     const validator = validatorFor(def.group, def.kind);
     if (validator) errors.push(...validator(obj, old));
     if (errors.length === 0) return;

@@ -184,7 +184,7 @@ export class ApiServer {
     };
     const decision = this.authorizer.authorize(attributes);
     if (!decision.allowed) {
-      throw forbidden(forbiddenMessage(attributes), {
+      throw forbidden(forbiddenMessage(attributes, decision.reason), {
         name: info.name,
         group: info.apiGroup || undefined,
         kind: info.resource,

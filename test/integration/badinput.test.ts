@@ -161,14 +161,14 @@ describe('oversized bodies', () => {
   it('answers 413 to a body over 3 MiB', async () => {
     const r = await raw(s.cp, { method: 'POST', path: CM_PATH, body: big('huge'), headers: { 'Content-Type': 'application/json' } });
     expect(r.status).toBe(413);
-    expect(r.json).toMatchObject({ kind: 'Status', code: 413, reason: 'RequestEntityTooLarge' });
+    expect(r.json).toMatchObject({ kind: 'Status', code: 413, reason: 'RequestEntityTooLarge', message: 'Request entity too large: limit is 3145728' });
   });
 
   it('kubectl reports it and nothing is stored', async () => {
     const file = await s.file('huge.json', big('huge2'));
     const r = await k().run(['create', '-f', file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/Request entity too large/i);
+    expect(r.stderr).toContain(`Error from server (RequestEntityTooLarge): error when creating "${file}": Request entity too large: limit is 3145728`);
     const names = await configMapNames();
     expect(names).not.toContain('configmap/huge');
     expect(names).not.toContain('configmap/huge2');

@@ -218,7 +218,7 @@ describe('kubectl api-resources', () => {
     const out = await k().ok(['api-resources', '--api-group=apps', '-o', 'wide']);
     expect(out.split('\n')[0]).toMatch(/^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND\s+VERBS\s+CATEGORIES$/);
     const line = out.split('\n').find((l) => l.startsWith('deployments '));
-    expect(line).toMatch(/\[create delete deletecollection get list patch update watch\]\s+\[all\]$/);
+    expect(line).toMatch(/\s+create,delete,deletecollection,get,list,patch,update,watch\s+all$/);
   });
 
   it('filters cluster-scoped resources', async () => {

@@ -5,7 +5,7 @@ import jsonpatch from 'fast-json-patch';
 import yaml from 'js-yaml';
 import type { PatchMeta } from '../../api/patchmeta.js';
 import type { KubeObject } from '../../api/types.js';
-import { badRequest, StatusError } from '../errors.js';
+import { badRequest, StatusError, unsupportedMediaType } from '../errors.js';
 import { serverSideApply } from './apply.js';
 import { isMap, strategicMergePatch } from './strategic.js';
 
@@ -58,11 +58,7 @@ export function applyPatch(
 
 /** 415 listing the accepted patch types, as negotiation.NewUnsupportedMediaTypeError does. */
 function unsupportedPatchType(): StatusError {
-  return new StatusError(
-    415,
-    'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: ${PATCH_CONTENT_TYPES.join(', ')}`,
-  );
+  return unsupportedMediaType([...PATCH_CONTENT_TYPES]);
 }
 
 function parseJson(text: string): unknown {
