@@ -151,7 +151,8 @@ describe('kubectl apply', () => {
     expect((await k().ok(['apply', '--server-side', '-f', v1])).trim()).toBe('configmap/ssa serverside-applied');
     const v2 = await s.file('ssa-v2.yaml', configMap('ssa', { a: '10' }, NS));
     expect((await k().ok(['apply', '--server-side', '-f', v2])).trim()).toBe('configmap/ssa serverside-applied');
-    const cm = await getJson('configmap', 'ssa');
+    // kubectl 1.21+ hides managedFields unless asked.
+    const cm = await getJson('configmap', 'ssa', '--show-managed-fields');
     expect(cm.data).toEqual({ a: '10' });
     const managers = (cm.metadata.managedFields ?? []).map((m: any) => `${m.manager}/${m.operation}`);
     expect(managers).toContain('kubectl/Apply');
