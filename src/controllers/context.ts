@@ -17,6 +17,8 @@ export interface ControllerContext {
   recorder(component: string): EventRecorder;
   /** Options that tests shorten (node-monitor grace period, pod eviction timeout, …). */
   options: ControllerOptions;
+  /** The cluster CA certificate (PEM), published as the kube-root-ca.crt ConfigMap in every namespace. */
+  clusterCaPem: string;
 }
 
 export interface ControllerOptions {
