@@ -44,8 +44,8 @@ export interface ApiServerOptions {
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);
 
-function loadOrCreateAdminToken(dataDir: string): string {
-  const path = join(dataDir, 'admin.token');
+function loadOrCreateToken(dataDir: string, file: string): string {
+  const path = join(dataDir, file);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
   const token = randomBytes(32).toString('hex');
   writeFileSync(path, token + '\n', { mode: 0o600 });
@@ -73,6 +73,7 @@ export class ApiServer {
   private ready = false;
   pki!: ClusterPki;
   adminToken!: string;
+  nodeToken!: string;
   address = '';
 
   constructor(private readonly options: ApiServerOptions) {}
@@ -81,8 +82,11 @@ export class ApiServer {
     const { dataDir } = this.options;
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.pki = await ensurePki(join(dataDir, 'pki'), [...(this.options.extraSans ?? []), this.options.host, this.options.advertiseAddress ?? ''].filter(Boolean));
-    this.adminToken = loadOrCreateAdminToken(dataDir);
+    this.adminToken = loadOrCreateToken(dataDir, 'admin.token');
     this.authenticator.add(this.adminToken, { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] });
+    // One credential shared by the node agents: the group system:nodes is bound to system:node.
+    this.nodeToken = loadOrCreateToken(dataDir, 'node.token');
+    this.authenticator.add(this.nodeToken, { name: 'system:node-agent', groups: ['system:nodes', 'system:authenticated'] });
     this.authenticator.setServiceAccountKey(loadOrCreateServiceAccountKey(join(dataDir, 'pki', 'sa.key')));
     this.store = this.options.store ?? openStore({ kind: 'sqlite', path: join(dataDir, 'state.db') });
 
@@ -146,6 +150,13 @@ export class ApiServer {
     const addr = this.server.address() as AddressInfo;
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     this.address = `https://${host}:${addr.port}`;
+  }
+
+  /** A token that lives as long as this process, for a component running inside it. */
+  loopbackToken(user: UserInfo): string {
+    const token = randomBytes(32).toString('hex');
+    this.authenticator.add(token, user);
+    return token;
   }
 
   port(): number {
