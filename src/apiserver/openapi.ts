@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { ResourceDef } from '../api/resource.js';
 import { apiVersionOf } from '../api/types.js';
+import { encodedOpenApiV2 } from './openapi-v2.js';
 import type { ResourceRegistry } from './registry.js';
 
 type Operation = Record<string, unknown>;
@@ -118,23 +119,14 @@ export class OpenApiV3 {
 }
 
 /**
- * A minimal OpenAPI v2 document for clients that read only v2 (kubectl before 1.27 validates and
- * looks up patch metadata there). It has no definitions: kubectl then skips client-side schema
- * checks and uses its compiled-in patch metadata. kubectl asks for it as protobuf (gnostic's
- * openapi_v2.Document), encoded here by hand: swagger = 1, info = 2 { title = 1, version = 2 }.
+ * The OpenAPI v2 document (see openapi-v2.ts), for clients that read only v2: kubectl before 1.27
+ * fetches it as protobuf (gnostic's openapi_v2.Document) to check dry-run support and, having no
+ * definitions there, skips client-side validation and uses its compiled-in patch metadata.
  */
 // The Accept header names it "…spec.v2@v1.0+protobuf"; the reply uses the form Go's mime parser accepts.
 export const OPENAPI_V2_PROTOBUF_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
-function protoString(field: number, value: string | Buffer): Buffer {
-  const bytes = typeof value === 'string' ? Buffer.from(value) : value;
-  return Buffer.concat([Buffer.from([(field << 3) | 2, bytes.length]), bytes]);
-}
-
-export function openApiV2(): { json: string; protobuf: Buffer } {
-  const info = { title: 'Kubernetes', version: 'v1.32.0' };
-  return {
-    json: JSON.stringify({ swagger: '2.0', info, paths: {} }),
-    protobuf: Buffer.concat([protoString(1, '2.0'), protoString(2, Buffer.concat([protoString(1, info.title), protoString(2, info.version)]))]),
-  };
+/** Both encodings, cached per registry until the served resources change. */
+export function openApiV2(registry: ResourceRegistry): { json: string; protobuf: Buffer } {
+  return encodedOpenApiV2(registry);
 }

@@ -243,7 +243,7 @@ export class ApiServer {
   }
 
   private openApiV2(res: ServerResponse, protobuf: boolean): void {
-    const doc = openApiV2();
+    const doc = openApiV2(this.registry);
     res.writeHead(200, { 'Content-Type': protobuf ? OPENAPI_V2_PROTOBUF_TYPE : 'application/json' });
     res.end(protobuf ? doc.protobuf : doc.json);
   }
