@@ -1,5 +1,6 @@
 // The admission steps upstream's API server runs on every write that skiff needs: namespace
-// lifecycle, and service IP / node port allocation (done in the create call, as upstream does).
+// lifecycle, default tolerations, and service IP / node port allocation (done in the create call,
+// as upstream does).
 import type { ResourceDef } from '../api/resource.js';
 import { groupResource, type KubeObject } from '../api/types.js';
 import { IpAllocator, PortAllocator } from './allocators.js';
@@ -38,6 +39,30 @@ export class NamespaceLifecycle implements Admission {
         kind: 'namespaces',
       });
     }
+  }
+}
+
+const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
+const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
+
+/**
+ * DefaultTolerationSeconds: a new pod that does not say how long it tolerates a not-ready or
+ * unreachable node gets a NoExecute toleration for each, of kube-apiserver's
+ * --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds (300).
+ */
+export class DefaultTolerationSeconds implements Admission {
+  constructor(private readonly seconds = 300) {}
+
+  create(def: ResourceDef, obj: KubeObject): void {
+    if (!isCore(def, 'Pod')) return;
+    const spec = (obj.spec ??= {}) as { tolerations?: Record<string, unknown>[] };
+    const tolerations = Array.isArray(spec.tolerations) ? spec.tolerations : [];
+    // An empty key tolerates every taint key, an empty effect every effect.
+    const covers = (key: string) => tolerations.some((t) => t && (t.key === key || !t.key) && (!t.effect || t.effect === 'NoExecute'));
+    const added = [NOT_READY_TAINT, UNREACHABLE_TAINT]
+      .filter((key) => !covers(key))
+      .map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: this.seconds }));
+    if (added.length) spec.tolerations = [...tolerations, ...added];
   }
 }
 

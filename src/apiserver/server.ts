@@ -10,7 +10,7 @@ import type { ResourceDef } from '../api/resource.js';
 import { KUBERNETES_VERSION } from '../api/version.js';
 import { openStore } from '../storage/index.js';
 import type { Store } from '../storage/store.js';
-import { NamespaceLifecycle, ServiceAllocation } from './admission.js';
+import { DefaultTolerationSeconds, NamespaceLifecycle, ServiceAllocation } from './admission.js';
 import { RbacAuthorizer, forbiddenMessage } from './auth/rbac.js';
 import { TokenAuthenticator, loadOrCreateServiceAccountKey } from './auth/tokens.js';
 import type { UserInfo } from './auth/user.js';
@@ -40,6 +40,8 @@ export interface ApiServerOptions {
   serviceCidr?: string;
   /** Defaults to SQLite in the data directory. */
   store?: Store;
+  /** How long new pods tolerate a not-ready or unreachable node (upstream 300 s). */
+  defaultTolerationSeconds?: number;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);
@@ -92,7 +94,8 @@ export class ApiServer {
 
     const services = new ServiceAllocation(this.options.serviceCidr);
     const namespaces = new NamespaceLifecycle((name) => this.objects.tryGet(this.def('', 'v1', 'namespaces'), undefined, name));
-    this.objects = new ObjectStore(this.store, this.registry, [namespaces, services, new CrdAdmission()]);
+    const tolerations = new DefaultTolerationSeconds(this.options.defaultTolerationSeconds);
+    this.objects = new ObjectStore(this.store, this.registry, [namespaces, tolerations, services, new CrdAdmission()]);
     this.crdSync = new CustomResourceSync(this.store, this.registry);
     services.restore((await this.objects.list(this.def('', 'v1', 'services'), undefined, everything())).items);
 
@@ -111,7 +114,7 @@ export class ApiServer {
   }
 
   private async startCaches(): Promise<void> {
-    const rbac = new PrefixCache(this.store, '/registry/rbac.authorization.k8s.io/');
+    const rbac = new PrefixCache(this.store, '/registry/rbac.authorization.k8s.io/', () => this.authorizer?.invalidate());
     this.caches.push(rbac);
     await rbac.start();
     const key = (resource: string, ...parts: string[]) => `/registry/rbac.authorization.k8s.io/${resource}/${parts.join('/')}`;

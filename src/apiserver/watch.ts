@@ -25,6 +25,7 @@ export function defaultWatchTimeoutSeconds(): number {
 export class WatchStream {
   private closed = false;
   private first = true;
+  private pending: string[] = [];
   private lastResourceVersion = '';
   private timers: NodeJS.Timeout[] = [];
   private watch?: Watch;
@@ -78,13 +79,26 @@ export class WatchStream {
     this.write({ type: 'BOOKMARK', object: this.options.bookmark(this.lastResourceVersion) });
   }
 
+  /**
+   * Events that arrive together (a burst of writes, a relist) leave in one chunk: one socket write
+   * per turn of the event loop instead of one per event.
+   */
   private write(event: unknown): void {
     if (this.closed) return;
-    this.res.write(JSON.stringify(event) + '\n');
+    this.pending.push(JSON.stringify(event) + '\n');
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0 || this.res.writableEnded) return;
+    const chunk = this.pending.join('');
+    this.pending = [];
+    this.res.write(chunk);
   }
 
   close(): void {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.watch?.stop();

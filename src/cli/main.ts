@@ -1,5 +1,6 @@
 // skiff's entry point: parses the command line and runs one command; errors end here.
 import { Command } from 'commander';
+import { registerAgent } from './commands/agent.js';
 import { registerControlPlane } from './commands/control-plane.js';
 import { ExitCode, UserError } from './errors.js';
 import { KUBERNETES_VERSION, SKIFF_VERSION } from '../api/version.js';
@@ -9,6 +10,7 @@ function buildProgram(): Command {
     .description('a local Kubernetes for development')
     .version(`skiff ${SKIFF_VERSION} (Kubernetes ${KUBERNETES_VERSION.gitVersion})`, '--version');
   registerControlPlane(program);
+  registerAgent(program);
   return program;
 }
 

@@ -30,6 +30,12 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
+/**
+ * The API server alone, with no controllers and no scheduler, as kube-apiserver runs by itself:
+ * for tests of API semantics, where objects must stay exactly as the test wrote them.
+ */
+export const API_SERVER_ONLY: StartOptions = { extraArgs: ['--controllers=-*', '--no-scheduler'] };
+
 /** One running (or stopped) control plane and the temporary directory that holds its state. */
 export class ControlPlane {
   /** The temporary root: data/, kubeconfig, kubectl-cache/ and files the test writes. */
@@ -41,6 +47,8 @@ export class ControlPlane {
   private stderrText = '';
   private lastListen = '127.0.0.1:0';
   private command = [skiffBin];
+  /** Kept for restarts, like the command. */
+  private extraArgs: string[] = [];
   /** The https URL the running server printed. */
   server = '';
   port = 0;
@@ -70,12 +78,13 @@ export class ControlPlane {
     await rm(this.kubeconfig, { force: true });
     this.stderrText = '';
     this.command = opts.command ?? this.command;
+    this.extraArgs = opts.extraArgs ?? this.extraArgs;
     const args = [
       ...this.command, 'control-plane',
       '--data-dir', this.dataDir,
       '--listen', this.lastListen,
       '--kubeconfig-out', this.kubeconfig,
-      ...(opts.extraArgs ?? []),
+      ...this.extraArgs,
     ];
     const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;

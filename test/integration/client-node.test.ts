@@ -12,6 +12,7 @@
 // list function and as the events it derives from comparing the new list with its cache (a DELETE
 // for the object removed while it was away, an ADD for the one created, an UPDATE for the changed).
 // A raw watch from X is also checked to answer 410, so a pass cannot come from a plain resume.
+import { API_SERVER_ONLY } from '../helpers/controlplane.js';
 import {
   CoreV1Api, KubeConfig, ListWatch, PatchStrategy, makeInformer, setHeaderOptions, type KubernetesObject, type V1ConfigMap,
 } from '@kubernetes/client-node';
@@ -19,7 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw } from '../helpers/https.js';
 import { eventually, useControlPlane } from '../helpers/suite.js';
 
-const s = useControlPlane();
+// The API server alone: objects stay as the test wrote them (no controller acts on them).
+const s = useControlPlane(API_SERVER_ONLY);
 const k = () => s.kubectl('1.32');
 const NS = 'inf';
 

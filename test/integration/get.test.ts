@@ -1,10 +1,12 @@
 // kubectl 1.32 reads: get (tables, wide, yaml, json, -A, -l, --show-labels, -w), get all, api-resources.
+import { API_SERVER_ONLY } from '../helpers/controlplane.js';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configMap, deployment } from '../helpers/manifests.js';
 import { AGE, header, row, table, useControlPlane } from '../helpers/suite.js';
 
-const s = useControlPlane();
+// The API server alone: objects stay as the test wrote them (no controller acts on them).
+const s = useControlPlane(API_SERVER_ONLY);
 const k = () => s.kubectl('1.32');
 const NS = 'gt';
 

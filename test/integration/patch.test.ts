@@ -1,9 +1,11 @@
 // kubectl 1.32 patch: strategic merge (merge keys, directives), JSON merge, JSON patch, subresources.
+import { API_SERVER_ONLY } from '../helpers/controlplane.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployment } from '../helpers/manifests.js';
 import { useControlPlane } from '../helpers/suite.js';
 
-const s = useControlPlane();
+// The API server alone: objects stay as the test wrote them (no controller acts on them).
+const s = useControlPlane(API_SERVER_ONLY);
 const k = () => s.kubectl('1.32');
 const NS = 'pt';
 

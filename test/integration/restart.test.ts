@@ -1,11 +1,13 @@
 // Restart on the same data dir: every object comes back unchanged, resourceVersions keep
 // increasing, allocated ClusterIPs and NodePorts stay taken, and the old kubeconfig still works.
+import { API_SERVER_ONLY } from '../helpers/controlplane.js';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { configMap, deployment, widget, widgetCrd } from '../helpers/manifests.js';
 import { useControlPlane } from '../helpers/suite.js';
 
-const s = useControlPlane();
+// The API server alone: objects stay as the test wrote them (no controller acts on them).
+const s = useControlPlane(API_SERVER_ONLY);
 const k = () => s.kubectl('1.32');
 const NS = 'rs';
 

@@ -1,12 +1,14 @@
 // A core smoke set run by every kubectl the issue names: 1.32 (PATH), 1.27 and 1.33 (beside it)
 // and Debian's kubernetes-client 1.20. Each version works in its own namespace.
+import { API_SERVER_ONLY } from '../helpers/controlplane.js';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCEPTANCE_VERSIONS, type Kubectl, type KubectlVersion } from '../helpers/kubectl.js';
 import { configMap, deployment, widget, widgetCrd } from '../helpers/manifests.js';
 import { AGE, header, row, useControlPlane } from '../helpers/suite.js';
 
-const s = useControlPlane();
+// The API server alone: objects stay as the test wrote them (no controller acts on them).
+const s = useControlPlane(API_SERVER_ONLY);
 
 beforeAll(async () => {
   const k = s.kubectl('1.32');

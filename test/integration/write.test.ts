@@ -1,11 +1,13 @@
 // kubectl 1.32 writes: create, run, apply (client- and server-side), edit, label, annotate, scale,
 // describe, delete, wait --for=delete.
+import { API_SERVER_ONLY } from '../helpers/controlplane.js';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configMap, deployment, replicaSet, replicationController } from '../helpers/manifests.js';
 import { row, useControlPlane } from '../helpers/suite.js';
 
-const s = useControlPlane();
+// The API server alone: objects stay as the test wrote them (no controller acts on them).
+const s = useControlPlane(API_SERVER_ONLY);
 const k = () => s.kubectl('1.32');
 const NS = 'wr';
 

@@ -1,6 +1,6 @@
 // Pod and PodTemplateSpec defaults: kubernetes pkg/apis/core/v1/defaults.go (SetDefaults_PodSpec,
 // _Container, _Probe, _Volume...) plus what admission adds to every new Pod (ServiceAccount,
-// Priority, DefaultTolerationSeconds).
+// Priority; DefaultTolerationSeconds is an admission plugin of the API server).
 import { arrayAt, isObject, objAt, type Obj, setDefault, setIfAbsent } from './util.js';
 
 /** The tag ParseImageName finds: "latest" when the reference has neither tag nor digest. */
@@ -114,22 +114,6 @@ function defaultRequestsFromLimits(c: Obj): void {
 /** Priority admission: no class means 0; the two built-in classes have fixed values. */
 const SYSTEM_PRIORITIES: Record<string, number> = { '': 0, 'system-cluster-critical': 2000000000, 'system-node-critical': 2000001000 };
 
-const NOT_READY = 'node.kubernetes.io/not-ready';
-const UNREACHABLE = 'node.kubernetes.io/unreachable';
-
-/** DefaultTolerationSeconds admission: tolerate not-ready/unreachable NoExecute for 300 s. */
-function defaultTolerations(spec: Obj): void {
-  const tolerations = Array.isArray(spec.tolerations) ? (spec.tolerations as Obj[]) : [];
-  // An empty key tolerates every taint key, an empty effect every effect.
-  const covers = (key: string) =>
-    tolerations.some((t) => isObject(t) && (t.key === key || !t.key) && (!t.effect || t.effect === 'NoExecute'));
-  const added: Obj[] = [];
-  for (const key of [NOT_READY, UNREACHABLE]) {
-    if (!covers(key)) added.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
-  }
-  if (added.length) spec.tolerations = [...tolerations, ...added];
-}
-
 /** A Pod: the pod spec defaults, SetDefaults_Pod, and what admission sets on every new pod. */
 export function defaultPod(pod: Obj): void {
   const spec = objAt(pod, 'spec');
@@ -146,5 +130,4 @@ export function defaultPod(pod: Obj): void {
   const priority = SYSTEM_PRIORITIES[String(spec.priorityClassName ?? '')];
   if (priority !== undefined) setIfAbsent(spec, 'priority', priority);
   setIfAbsent(spec, 'preemptionPolicy', 'PreemptLowerPriority');
-  defaultTolerations(spec);
 }

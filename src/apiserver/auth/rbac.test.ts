@@ -250,3 +250,21 @@ describe('forbiddenMessage', () => {
     );
   });
 });
+
+describe('RbacAuthorizer memo', () => {
+  it('remembers rule walks until invalidate(), then sees a new binding', () => {
+    const source = bootstrapSource();
+    const authz = new RbacAuthorizer(source);
+    const bob = authenticated('bob');
+    expect(authz.authorize(res(bob, 'list', 'pods', { namespace: 'team' })).allowed).toBe(false);
+    source.put(roleBinding('team', 'bob-view', 'ClusterRole', 'view', [{ kind: 'User', apiGroup: RBAC, name: 'bob' }]));
+    // Stale until the server reports the policy change, as its cache watch does.
+    expect(authz.authorize(res(bob, 'list', 'pods', { namespace: 'team' })).allowed).toBe(false);
+    authz.invalidate();
+    expect(authz.authorize(res(bob, 'list', 'pods', { namespace: 'team' }))).toEqual({
+      allowed: true,
+      reason: 'RBAC: allowed by RoleBinding "bob-view/team" of ClusterRole "view" to User "bob"',
+    });
+    expect(authz.authorize(res(bob, 'list', 'pods', { namespace: 'other' })).allowed).toBe(false);
+  });
+});

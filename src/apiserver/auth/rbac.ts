@@ -77,8 +77,29 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
 /** Visits a rule with the binding it came from; returns false to stop the walk. */
 type Visitor = (source: string | undefined, rule: PolicyRule | undefined, error: string | undefined) => boolean;
 
+/** Users × namespaces whose rule walks are remembered; past this many the memo starts afresh. */
+const MAX_MEMO = 10_000;
+
+interface VisitedRule {
+  source: string | undefined;
+  rule: PolicyRule | undefined;
+  error: string | undefined;
+}
+
 export class RbacAuthorizer {
+  /**
+   * Components send thousands of requests as the same few users; walking every binding for each
+   * costs more than the request. The walk's result depends only on the user, the namespace and
+   * the policy, so it is remembered until the policy changes (the server calls invalidate()).
+   */
+  private readonly memo = new Map<string, VisitedRule[]>();
+
   constructor(private readonly source: RbacSource) {}
+
+  /** Forget remembered rule walks: a role or binding changed. */
+  invalidate(): void {
+    this.memo.clear();
+  }
 
   authorize(a: Attributes): Decision {
     // system:masters skips RBAC entirely, like kube-apiserver's privileged-group authorizer that
@@ -126,8 +147,25 @@ export class RbacAuthorizer {
     return result;
   }
 
-  /** ClusterRoleBindings first, then the namespace's RoleBindings (rule.go VisitRulesFor). */
+  /** The remembered walk, replayed to `visit` (which may stop it early). */
   private visitRulesFor(user: UserInfo, namespace: string, visit: Visitor): void {
+    const key = JSON.stringify([user.name, user.groups, namespace]);
+    let walked = this.memo.get(key);
+    if (!walked) {
+      const out: VisitedRule[] = [];
+      this.walkRulesFor(user, namespace, (source, rule, error) => {
+        out.push({ source, rule, error });
+        return true;
+      });
+      if (this.memo.size >= MAX_MEMO) this.memo.clear();
+      this.memo.set(key, out);
+      walked = out;
+    }
+    for (const v of walked) if (!visit(v.source, v.rule, v.error)) return;
+  }
+
+  /** ClusterRoleBindings first, then the namespace's RoleBindings (rule.go VisitRulesFor). */
+  private walkRulesFor(user: UserInfo, namespace: string, visit: Visitor): void {
     for (const binding of this.source.listClusterRoleBindings()) {
       const subject = firstApplyingSubject(user, subjectsOf(binding), '');
       if (!subject) continue;

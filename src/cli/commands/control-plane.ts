@@ -1,16 +1,21 @@
-// `skiff control-plane`: runs the API server (and, later, the controllers) in this process.
-import { resolve } from 'node:path';
+// `skiff control-plane`: runs the API server, scheduler and controller-manager in this process.
 import type { Command } from 'commander';
-import { ApiServer } from '../../apiserver/server.js';
-import { writeKubeconfig } from '../../cluster/kubeconfig.js';
+import { startControlPlane } from '../../cluster/controlplane.js';
+import { selectControllers } from '../../controllers/manager.js';
 import { UserError } from '../errors.js';
 
-export interface ControlPlaneOptions {
+export interface ControlPlaneFlags {
   dataDir: string;
   listen: string;
   kubeconfigOut?: string;
+  nodeKubeconfigOut?: string;
+  nodeName?: string;
   advertiseAddress?: string;
   san: string[];
+  nodeMonitorGracePeriod?: string;
+  defaultTolerationSeconds?: string;
+  controllers: string;
+  scheduler: boolean;
 }
 
 /** Splits "127.0.0.1:6443" or "[::1]:6443" into host and port. */
@@ -19,28 +24,47 @@ export function parseListen(listen: string): { host: string; port: number } {
   if (!m) throw new UserError(`invalid --listen "${listen}"`, 'give an address and a port, such as 127.0.0.1:6443 (port 0 picks a free one)');
   const port = Number(m[3]);
   if (port > 65535) throw new UserError(`invalid --listen port ${port}`, 'use a port from 0 to 65535');
-  return { host: m[1] ?? m[2], port };
+  return { host: m[1] ?? m[2]!, port };
 }
 
-export async function runControlPlane(options: ControlPlaneOptions): Promise<void> {
-  const { host, port } = parseListen(options.listen);
-  const server = new ApiServer({
-    dataDir: resolve(options.dataDir),
+function seconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)s?$/.exec(value);
+  if (!m || Number(m[1]) < 1) throw new UserError(`invalid ${flag} "${value}"`, 'give a whole number of seconds, such as 40 or 40s');
+  return Number(m[1]);
+}
+
+export async function runControlPlane(flags: ControlPlaneFlags): Promise<void> {
+  const { host, port } = parseListen(flags.listen);
+  const grace = seconds('--node-monitor-grace-period', flags.nodeMonitorGracePeriod);
+  const toleration = seconds('--default-toleration-seconds', flags.defaultTolerationSeconds);
+  try {
+    selectControllers(flags.controllers);
+  } catch (err) {
+    throw new UserError(`invalid --controllers: ${(err as Error).message}`, 'list controller names, such as *,-nodelifecycle');
+  }
+  const controlPlane = await startControlPlane({
+    dataDir: flags.dataDir,
     host,
     port,
-    extraSans: options.san,
-    advertiseAddress: options.advertiseAddress,
+    extraSans: flags.san,
+    advertiseAddress: flags.advertiseAddress,
+    kubeconfigOut: flags.kubeconfigOut,
+    nodeKubeconfigOut: flags.nodeKubeconfigOut,
+    nodeName: flags.nodeName,
+    controllers: flags.controllers,
+    scheduler: flags.scheduler,
+    controllerOptions: {
+      ...(grace !== undefined ? { nodeMonitorGracePeriodSeconds: grace } : {}),
+      ...(toleration !== undefined ? { defaultTolerationSeconds: toleration } : {}),
+    },
   });
-  await server.start();
-  if (options.kubeconfigOut) {
-    writeKubeconfig(resolve(options.kubeconfigOut), { name: 'skiff', server: server.address, caPem: server.pki.ca.cert, token: server.adminToken });
-  }
-  process.stderr.write(`skiff control-plane listening on ${server.address}\n`);
+  process.stderr.write(`skiff control-plane listening on ${controlPlane.address}\n`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await server.stop();
+    await controlPlane.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
@@ -50,11 +74,17 @@ export async function runControlPlane(options: ControlPlaneOptions): Promise<voi
 export function registerControlPlane(program: Command): void {
   program
     .command('control-plane')
-    .description('run the Kubernetes control plane (API server) in this process')
+    .description('run the Kubernetes control plane (API server, scheduler, controller-manager) in this process')
     .requiredOption('--data-dir <dir>', 'where the control plane keeps its state')
     .option('--listen <host:port>', 'address to serve HTTPS on', '127.0.0.1:6443')
     .option('--kubeconfig-out <file>', 'write an admin kubeconfig here once ready')
+    .option('--node-kubeconfig-out <file>', 'write the node agents\' kubeconfig (their own credential) here once ready')
+    .option('--node-name <name>', 'the node this control plane runs on: its mirror pods appear there once it registers')
     .option('--advertise-address <ip>', 'the address other components use to reach this server')
     .option('--san <name>', 'an extra name or IP for the serving certificate (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .action(async (opts: ControlPlaneOptions) => runControlPlane(opts));
+    .option('--node-monitor-grace-period <seconds>', 'how long a node may miss heartbeats before it is NotReady (default 40)')
+    .option('--default-toleration-seconds <seconds>', 'how long pods stay on a NotReady or unreachable node before eviction (default 300)')
+    .option('--controllers <list>', 'controllers to run: * for all, foo to enable, -foo to disable, -* for none', '*')
+    .option('--no-scheduler', 'do not run the scheduler (pods stay unbound)')
+    .action(async (flags: ControlPlaneFlags) => runControlPlane(flags));
 }

@@ -1,0 +1,485 @@
+// One node's pod sync (the kubelet's SyncPod / SyncTerminatingPod, trimmed): runs each pod bound
+// to the node through the runtime — sandbox with a pod IP, init containers in order, containers
+// restarted per restartPolicy with crash-loop back-off — and writes pods/status when it changed.
+// Deleted pods are stopped, then removed from the API with gracePeriodSeconds=0 and a uid
+// precondition, as the kubelet's status manager does.
+import type { KubeObject } from '../api/types.js';
+import { Resources } from '../client/resources.js';
+import type { Client, EventRecorder } from '../client/types.js';
+import { Backoff, formatBackoff } from './backoff.js';
+import { apiCode } from './errors.js';
+import { cidrContains, type IpAllocator } from './ipam.js';
+import { rfc3339 } from './node.js';
+import {
+  canonical,
+  generatePodStatus,
+  jsonEqual,
+  isRestartableInit,
+  mergeOwnedStatus,
+  terminatedState,
+  type ContainerRecord,
+  type Json,
+} from './podstatus.js';
+import type { Prober } from './prober.js';
+import type { ContainerConfig, Runtime, RuntimeContainer, RuntimeSandbox } from './runtime.js';
+
+/** Plans syncs: the shared per-key runner of the agent. */
+export interface SyncScheduler {
+  enqueue(uid: string): void;
+  enqueueAfter(uid: string, delayMs: number): void;
+  cancel(uid: string): void;
+}
+
+export interface PodSyncDeps {
+  nodeName: string;
+  hostIP: string;
+  client: Client;
+  runtime: Runtime;
+  prober: Prober;
+  ips: IpAllocator;
+  scheduler: SyncScheduler;
+  recorder?: EventRecorder;
+  backoff?: Backoff;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+interface PodState {
+  uid: string;
+  namespace: string;
+  name: string;
+  startTime: string;
+  sandbox?: RuntimeSandbox;
+  ip?: string;
+  records: Map<string, ContainerRecord & { specHash?: string }>;
+  /** Terminal: the sandbox is gone and nothing runs again. */
+  finished: boolean;
+  /** Being deleted: the phase is computed as for a pod that will never run again. */
+  terminal: boolean;
+  /** Deletion handled: containers stopped and the final DELETE sent. */
+  deleted: boolean;
+  lastWritten?: { status: Json; rv: number };
+}
+
+function rvNumber(obj: KubeObject | undefined): number {
+  const n = Number(obj?.metadata.resourceVersion ?? 0);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function specOf(pod: KubeObject): Json {
+  return (pod.spec ?? {}) as Json;
+}
+
+function containersOf(pod: KubeObject, field: 'containers' | 'initContainers'): Json[] {
+  const list = specOf(pod)[field];
+  return Array.isArray(list) ? (list as Json[]) : [];
+}
+
+function phaseOf(pod: KubeObject): string {
+  return String((pod.status as Json | undefined)?.phase ?? '');
+}
+
+function isTerminalPhase(phase: string): boolean {
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+/** What a spec change that forces a restart looks at (the kubelet hashes the whole container). */
+function containerHash(spec: Json): string {
+  return canonical({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, workingDir: spec.workingDir });
+}
+
+/** The literal env of a container (valueFrom is resolved by real runtimes later). */
+function literalEnv(spec: Json): { name: string; value: string }[] {
+  const env = Array.isArray(spec.env) ? (spec.env as Json[]) : [];
+  return env.filter((e) => typeof e.value === 'string' || e.valueFrom === undefined).map((e) => ({ name: String(e.name), value: String(e.value ?? '') }));
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
+export class PodSyncer {
+  private readonly pods = new Map<string, KubeObject>();
+  private readonly states = new Map<string, PodState>();
+  private readonly bySandbox = new Map<string, string>();
+  private readonly pendingEvents = new Map<string, { pod: KubeObject; type: 'Normal' | 'Warning'; reason: string; message: string }[]>();
+  private readonly backoff: Backoff;
+  private readonly now: () => number;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly deps: PodSyncDeps) {
+    this.now = deps.now ?? Date.now;
+    this.backoff = deps.backoff ?? new Backoff(this.now);
+    this.unsubscribe = deps.runtime.onContainerEvent((e) => {
+      const uid = this.bySandbox.get(e.sandboxId);
+      if (uid) deps.scheduler.enqueue(uid);
+    });
+  }
+
+  get nodeName(): string {
+    return this.deps.nodeName;
+  }
+
+  /** Whether this node still tracks a pod (in the API or still being torn down). */
+  has(uid: string): boolean {
+    return this.pods.has(uid) || this.states.has(uid);
+  }
+
+  /** An added or updated pod bound to this node; older versions than the one held are ignored. */
+  upsert(pod: KubeObject): void {
+    const uid = pod.metadata.uid;
+    if (!uid) return;
+    const held = this.pods.get(uid);
+    if (held && rvNumber(held) > rvNumber(pod)) return;
+    this.pods.set(uid, pod);
+    // The echo of our own status write changes nothing we would act on.
+    if (this.states.get(uid)?.lastWritten?.rv === rvNumber(pod)) return;
+    this.deps.scheduler.enqueue(uid);
+  }
+
+  /** A pod gone from the API. */
+  remove(pod: KubeObject): void {
+    const uid = pod.metadata.uid;
+    if (!uid) return;
+    this.pods.delete(uid);
+    this.deps.scheduler.enqueue(uid);
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  /**
+   * Brings one pod's runtime state and API status in line with its spec. Its events go out after
+   * the status write: on a busy API server the pod turns Running before its Created/Started events.
+   */
+  async sync(uid: string): Promise<void> {
+    try {
+      await this.syncPod(uid);
+    } finally {
+      const events = this.pendingEvents.get(uid);
+      this.pendingEvents.delete(uid);
+      for (const e of events ?? []) this.deps.recorder?.event(e.pod, e.type, e.reason, e.message);
+    }
+  }
+
+  private async syncPod(uid: string): Promise<void> {
+    const pod = this.pods.get(uid);
+    const st = this.states.get(uid);
+    if (!pod || specOf(pod).nodeName !== this.deps.nodeName) {
+      if (st) await this.teardown(st);
+      this.forget(uid);
+      return;
+    }
+    if (pod.metadata.deletionTimestamp) {
+      await this.terminate(pod, st);
+      return;
+    }
+    if (!st && isTerminalPhase(phaseOf(pod))) return; // finished before this agent started
+    const state = st ?? this.newState(pod);
+    if (!state.finished) await this.runPod(pod, state);
+    await this.writeStatus(pod, state);
+  }
+
+  // ---- pod lifecycle --------------------------------------------------------------------------
+
+  /** A pod seen for the first time: adopts what its status already says (a restarted agent). */
+  private newState(pod: KubeObject): PodState {
+    const status = (pod.status ?? {}) as Json;
+    const st: PodState = {
+      uid: pod.metadata.uid!,
+      namespace: pod.metadata.namespace ?? 'default',
+      name: pod.metadata.name ?? '',
+      startTime: typeof status.startTime === 'string' ? status.startTime : rfc3339(this.now()),
+      records: new Map(),
+      finished: false,
+      terminal: false,
+      deleted: false,
+    };
+    const previous = [...((status.containerStatuses ?? []) as Json[]), ...((status.initContainerStatuses ?? []) as Json[])];
+    for (const s of previous) {
+      const last = (s.lastState as Json | undefined)?.terminated as Json | undefined;
+      st.records.set(String(s.name), { restartCount: Number(s.restartCount ?? 0), lastTerminated: last, ready: false, started: false });
+    }
+    this.states.set(st.uid, st);
+    return st;
+  }
+
+  private async runPod(pod: KubeObject, st: PodState): Promise<void> {
+    if (!st.sandbox) await this.startSandbox(pod, st);
+    await this.refresh(st);
+    if (await this.runInitContainers(pod, st)) {
+      for (const spec of containersOf(pod, 'containers')) await this.runContainer(pod, st, spec);
+    }
+    this.probe(pod, st);
+  }
+
+  private podIp(pod: KubeObject, st: PodState): string {
+    if (specOf(pod).hostNetwork === true) return this.deps.hostIP;
+    const previous = (pod.status as Json | undefined)?.podIP;
+    if (typeof previous === 'string' && cidrContains(this.deps.ips.cidr, previous) && this.deps.ips.reserve(st.uid, previous)) return previous;
+    return this.deps.ips.allocate(st.uid);
+  }
+
+  private async startSandbox(pod: KubeObject, st: PodState): Promise<void> {
+    const ip = this.podIp(pod, st);
+    try {
+      const sandbox = await this.deps.runtime.runPodSandbox({
+        podUid: st.uid,
+        namespace: st.namespace,
+        name: st.name,
+        nodeName: this.deps.nodeName,
+        hostname: String(specOf(pod).hostname ?? st.name),
+        ip,
+        hostNetwork: specOf(pod).hostNetwork === true,
+        labels: pod.metadata.labels ?? {},
+      });
+      st.sandbox = sandbox;
+      st.ip = sandbox.ip || ip;
+      this.bySandbox.set(sandbox.id, st.uid);
+    } catch (err) {
+      this.deps.ips.release(st.uid);
+      throw err;
+    }
+  }
+
+  /** Reads the latest state of every instance that was still running. */
+  private async refresh(st: PodState): Promise<void> {
+    for (const rec of st.records.values()) {
+      if (rec.current && rec.current.state !== 'exited') {
+        rec.current = (await this.deps.runtime.containerStatus(rec.current.id)) ?? { ...rec.current, state: 'exited', exitCode: 137, reason: 'Error' };
+      }
+    }
+  }
+
+  private record(st: PodState, name: string): ContainerRecord & { specHash?: string } {
+    let rec = st.records.get(name);
+    if (!rec) {
+      rec = { restartCount: 0, ready: false, started: false };
+      st.records.set(name, rec);
+    }
+    return rec;
+  }
+
+  /** Init containers in order; true once every one is done (sidecars: started). */
+  private async runInitContainers(pod: KubeObject, st: PodState): Promise<boolean> {
+    const restartPolicy = String(specOf(pod).restartPolicy ?? 'Always');
+    for (const spec of containersOf(pod, 'initContainers')) {
+      const rec = this.record(st, String(spec.name));
+      if (isRestartableInit(spec)) {
+        if (!rec.current) await this.start(pod, st, spec, rec);
+        else if (rec.current.state === 'exited') await this.restartWithBackoff(pod, st, spec, rec);
+        if (rec.current?.state !== 'running') return false;
+        continue;
+      }
+      if (!rec.current) await this.start(pod, st, spec, rec);
+      const cur = rec.current!;
+      if (cur.state !== 'exited') return false;
+      if (cur.exitCode === 0) continue;
+      if (restartPolicy !== 'Never') await this.restartWithBackoff(pod, st, spec, rec);
+      return false;
+    }
+    return true;
+  }
+
+  private async runContainer(pod: KubeObject, st: PodState, spec: Json): Promise<void> {
+    const rec = this.record(st, String(spec.name));
+    if (!rec.current) {
+      await this.start(pod, st, spec, rec);
+      return;
+    }
+    if (rec.current.state === 'running' && rec.specHash !== undefined && rec.specHash !== containerHash(spec)) {
+      // The spec changed (a new image): the kubelet kills the container and starts the new one.
+      this.event(pod, 'Normal', 'Killing', `Container ${String(spec.name)} definition changed, will be restarted`);
+      await this.deps.runtime.stopContainer(rec.current.id, 0);
+      rec.current = (await this.deps.runtime.containerStatus(rec.current.id)) ?? rec.current;
+      await this.start(pod, st, spec, rec);
+      return;
+    }
+    if (rec.current.state !== 'exited') return;
+    const policy = String(specOf(pod).restartPolicy ?? 'Always');
+    const restart = policy === 'Always' || (policy === 'OnFailure' && rec.current.exitCode !== 0);
+    if (restart) await this.restartWithBackoff(pod, st, spec, rec);
+  }
+
+  /** Restarts an exited container now, or waits in CrashLoopBackOff (see backoff.ts). */
+  private async restartWithBackoff(pod: KubeObject, st: PodState, spec: Json, rec: ContainerRecord): Promise<void> {
+    const cur = rec.current!;
+    const key = `${st.uid}/${String(spec.name)}`;
+    const finishedAt = Date.parse(cur.finishedAt ?? cur.startedAt ?? cur.createdAt);
+    if (this.backoff.isInBackOffSince(key, finishedAt)) {
+      const wait = this.backoff.get(key);
+      if (!rec.waiting) {
+        this.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${String(spec.name)} in pod ${st.name}_${st.namespace}(${st.uid})`);
+      }
+      rec.waiting = {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${formatBackoff(wait)} restarting failed container=${String(spec.name)} pod=${st.name}_${st.namespace}(${st.uid})`,
+      };
+      rec.ready = false;
+      rec.started = false;
+      this.deps.scheduler.enqueueAfter(st.uid, Math.max(0, this.backoff.readyAt(key, finishedAt) - this.now()) + 50);
+      return;
+    }
+    this.backoff.next(key, finishedAt);
+    await this.start(pod, st, spec, rec);
+  }
+
+  /** Starts a new instance of a container (the first, or a restart). */
+  private async start(pod: KubeObject, st: PodState, spec: Json, rec: ContainerRecord & { specHash?: string }): Promise<void> {
+    const image = String(spec.image ?? '');
+    const pulled = await this.deps.runtime.pullImage(image);
+    if (pulled.alreadyPresent) this.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+    const attempt = rec.current ? rec.restartCount + 1 : rec.restartCount;
+    const config: ContainerConfig = {
+      name: String(spec.name),
+      image,
+      command: strings(spec.command),
+      args: strings(spec.args),
+      env: literalEnv(spec),
+      workingDir: typeof spec.workingDir === 'string' ? spec.workingDir : undefined,
+      attempt,
+    };
+    const started = await this.deps.runtime.startContainer(st.sandbox!.id, config, pulled.imageRef);
+    if (rec.current) rec.lastTerminated = terminatedState(rec.current);
+    rec.current = started;
+    rec.restartCount = attempt;
+    rec.waiting = undefined;
+    rec.ready = false;
+    rec.started = false;
+    rec.specHash = containerHash(spec);
+    this.event(pod, 'Normal', 'Created', `Created container: ${config.name}`);
+    this.event(pod, 'Normal', 'Started', `Started container ${config.name}`);
+  }
+
+  /** Readiness and startup of the running containers; plans a re-sync when a delay ends. */
+  private probe(pod: KubeObject, st: PodState): void {
+    const now = this.now();
+    const specs = [...containersOf(pod, 'initContainers'), ...containersOf(pod, 'containers')];
+    let recheck: number | undefined;
+    for (const spec of specs) {
+      const rec = st.records.get(String(spec.name));
+      if (!rec?.current || rec.current.state !== 'running' || rec.waiting) {
+        if (rec) rec.ready = rec.started = false;
+        continue;
+      }
+      if (specOf(pod).initContainers && containersOf(pod, 'initContainers').includes(spec) && !isRestartableInit(spec)) {
+        // A plain init container has no probes: started while it runs, never ready until it succeeds.
+        rec.ready = false;
+        rec.started = true;
+        continue;
+      }
+      const result = this.deps.prober.check(pod, spec, rec.current, now);
+      rec.ready = result.ready;
+      rec.started = result.started;
+      if (result.recheckAt !== undefined) recheck = Math.min(recheck ?? Infinity, result.recheckAt);
+    }
+    if (recheck !== undefined) this.deps.scheduler.enqueueAfter(st.uid, recheck - now + 10);
+  }
+
+  // ---- status ---------------------------------------------------------------------------------
+
+  private buildStatus(pod: KubeObject, st: PodState): Json {
+    return generatePodStatus({
+      pod,
+      records: st.records,
+      sandboxReady: Boolean(st.sandbox) && !st.finished,
+      podIP: st.ip ?? ((pod.status as Json | undefined)?.podIP as string | undefined),
+      hostIP: this.deps.hostIP,
+      startTime: st.startTime,
+      now: rfc3339(this.now()),
+      podIsTerminal: st.terminal,
+    });
+  }
+
+  private async writeStatus(pod: KubeObject, st: PodState): Promise<void> {
+    let status = this.buildStatus(pod, st);
+    if (!st.finished && isTerminalPhase(String(status.phase))) {
+      // A pod that completed: its sandbox goes, and the status says so in the same write.
+      await this.stopSandbox(st);
+      st.finished = true;
+      status = this.buildStatus(pod, st);
+    }
+    const full = mergeOwnedStatus(pod.status as Json | undefined, status);
+    if (jsonEqual(full, pod.status ?? {})) return;
+    if (st.lastWritten && rvNumber(pod) <= st.lastWritten.rv && jsonEqual(full, st.lastWritten.status)) return;
+    const patch = [
+      { op: 'test', path: '/metadata/uid', value: st.uid },
+      { op: 'add', path: '/status', value: full },
+    ];
+    try {
+      const written = await this.deps.client.patch(Resources.pods, st.namespace, st.name, 'json', patch, 'status');
+      st.lastWritten = { status: full, rv: rvNumber(written) };
+      if (this.pods.has(st.uid) && rvNumber(written) > rvNumber(this.pods.get(st.uid))) this.pods.set(st.uid, written);
+    } catch (err) {
+      // Gone, or replaced by a pod of the same name (the uid test failed): the informer says which.
+      if (apiCode(err) === 404 || apiCode(err) === 422) return;
+      throw err;
+    }
+  }
+
+  // ---- termination ----------------------------------------------------------------------------
+
+  /** A pod being deleted: stop everything, then finish the delete the API server waits for. */
+  private async terminate(pod: KubeObject, st: PodState | undefined): Promise<void> {
+    if (st?.deleted) return;
+    if (st) {
+      for (const [name, rec] of st.records) {
+        if (rec.current?.state === 'running') this.event(pod, 'Normal', 'Killing', `Stopping container ${name}`);
+      }
+      await this.stopSandbox(st);
+      st.finished = true;
+      st.terminal = true;
+      // Finalizers keep the pod after the DELETE: leave it with a terminal status, as the kubelet does.
+      if ((pod.metadata.finalizers ?? []).length > 0) await this.writeStatus(pod, st);
+    }
+    try {
+      await this.deps.client.delete(Resources.pods, pod.metadata.namespace, pod.metadata.name!, {
+        gracePeriodSeconds: 0,
+        preconditions: { uid: pod.metadata.uid },
+      });
+    } catch (err) {
+      if (apiCode(err) !== 404 && apiCode(err) !== 409) throw err;
+    }
+    if (st) st.deleted = true;
+  }
+
+  /** Stops the sandbox (and so every container), keeping the records for the status. */
+  private async stopSandbox(st: PodState): Promise<void> {
+    if (st.sandbox) {
+      await this.deps.runtime.stopPodSandbox(st.sandbox.id);
+      await this.refresh(st);
+      await this.deps.runtime.removePodSandbox(st.sandbox.id);
+      this.bySandbox.delete(st.sandbox.id);
+      st.sandbox = undefined;
+    }
+    this.deps.ips.release(st.uid);
+  }
+
+  private async teardown(st: PodState): Promise<void> {
+    await this.stopSandbox(st);
+  }
+
+  private forget(uid: string): void {
+    this.states.delete(uid);
+    this.backoff.forgetPrefix(`${uid}/`);
+    this.deps.prober.forget?.(uid);
+    this.deps.scheduler.cancel(uid);
+  }
+
+  private event(pod: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    if (!this.deps.recorder) return;
+    const uid = pod.metadata.uid!;
+    const list = this.pendingEvents.get(uid) ?? [];
+    list.push({ pod, type, reason, message });
+    this.pendingEvents.set(uid, list);
+  }
+
+  /** For tests: the node's view of one pod. */
+  debugState(uid: string): { ip?: string; records: Map<string, ContainerRecord> } | undefined {
+    const st = this.states.get(uid);
+    return st && { ip: st.ip, records: st.records };
+  }
+}
+
+export type { RuntimeContainer };
