@@ -281,12 +281,31 @@ export class ObjectStore {
     }
   }
 
+  /**
+   * One decode per store event and served version, shared by every watcher of it: a pod write
+   * reaches the scheduler, the controllers and the agents, and parsing it once for each costs more
+   * than the write. Watchers treat the object as read-only.
+   */
+  private readonly decodedEvents = new WeakMap<StoreEvent, Map<ResourceDef, { obj: KubeObject; before?: KubeObject }>>();
+
+  private decodedEvent(def: ResourceDef, event: StoreEvent): { obj: KubeObject; before?: KubeObject } {
+    let byDef = this.decodedEvents.get(event);
+    if (!byDef) this.decodedEvents.set(event, (byDef = new Map()));
+    let decoded = byDef.get(def);
+    if (!decoded) byDef.set(def, (decoded = { obj: this.decode(def, event.value, event.revision) }));
+    return decoded;
+  }
+
   private translate(def: ResourceDef, event: StoreEvent, query: Pick<ListQuery, 'labelSelector' | 'fieldSelector'>): ObjectEvent | undefined {
-    const obj = this.decode(def, event.value, event.revision);
+    const decoded = this.decodedEvent(def, event);
+    const obj = decoded.obj;
     if (event.type === 'delete') return this.matches(def, obj, query) ? { type: 'DELETED', object: obj } : undefined;
     const nowMatches = this.matches(def, obj, query);
     if (event.created || !event.prevValue) return nowMatches ? { type: 'ADDED', object: obj } : undefined;
-    const before = this.decode(def, event.prevValue, event.revision);
+    // With no selector every version matches: the old one need not be read.
+    if (query.labelSelector.isEmpty() && query.fieldSelector.isEmpty()) return { type: 'MODIFIED', object: obj };
+    decoded.before ??= this.decode(def, event.prevValue, event.revision);
+    const before = decoded.before;
     const wasMatching = this.matches(def, before, query);
     if (nowMatches) return { type: wasMatching ? 'MODIFIED' : 'ADDED', object: obj };
     return wasMatching ? { type: 'DELETED', object: obj } : undefined;

@@ -22,6 +22,15 @@ export function defaultWatchTimeoutSeconds(): number {
   return 1800 + Math.floor(Math.random() * 1800);
 }
 
+const json = new WeakMap<KubeObject, string>();
+
+/** An object's JSON, made once however many watchers send it (objects in a watch are read-only). */
+function serialized(obj: KubeObject): string {
+  let text = json.get(obj);
+  if (text === undefined) json.set(obj, (text = JSON.stringify(obj)));
+  return text;
+}
+
 export class WatchStream {
   private closed = false;
   private first = true;
@@ -70,8 +79,11 @@ export class WatchStream {
   private send(type: string, object: KubeObject): void {
     if (this.closed) return;
     this.lastResourceVersion = object.metadata.resourceVersion ?? this.lastResourceVersion;
-    this.write({ type, object: this.options.render(object, this.first) });
+    const rendered = this.options.render(object, this.first);
     this.first = false;
+    // Served as is: the object's JSON is shared by every watcher that sends it unchanged.
+    if (rendered === object) this.writeLine(`{"type":${JSON.stringify(type)},"object":${serialized(object)}}\n`);
+    else this.write({ type, object: rendered });
   }
 
   private sendBookmark(): void {
@@ -84,8 +96,12 @@ export class WatchStream {
    * per turn of the event loop instead of one per event.
    */
   private write(event: unknown): void {
+    this.writeLine(JSON.stringify(event) + '\n');
+  }
+
+  private writeLine(line: string): void {
     if (this.closed) return;
-    this.pending.push(JSON.stringify(event) + '\n');
+    this.pending.push(line);
     if (this.pending.length === 1) setImmediate(() => this.flush());
   }
 

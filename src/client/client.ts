@@ -2,6 +2,7 @@
 // that trusts the cluster CA, bearer-token auth, Status answers thrown as ApiError, and watches read
 // as newline-delimited JSON events from a streamed response.
 import https from 'node:https';
+import tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
@@ -30,6 +31,9 @@ export const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
   strategic: 'application/strategic-merge-patch+json',
   apply: 'application/apply-patch+yaml',
 };
+
+/** Connections kept for requests (watches have their own): client-go's QPS limit serves the same end. */
+const MAX_REQUEST_SOCKETS = 16;
 
 /** Requests other than watches give up after this long (a hung server must not hang a controller). */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -76,6 +80,7 @@ function writeQuery(options: WriteOptions | undefined, type?: PatchType, default
 
 export class ApiClient implements Client {
   private readonly agent: https.Agent;
+  private readonly watchAgent: https.Agent;
   private readonly base: URL;
   private readonly userAgent: string;
 
@@ -84,7 +89,13 @@ export class ApiClient implements Client {
     this.userAgent = config.userAgent ?? 'skiff';
     // keepAlive reuses TLS connections (a handshake per request would dominate local latency);
     // sockets are unlimited because every open watch holds one.
-    this.agent = new https.Agent({ keepAlive: true, ca: config.caPem || undefined, maxFreeSockets: 64 });
+    // One secure context for every connection: given only `ca`, each new socket would parse it again.
+    const secureContext = config.caPem ? tls.createSecureContext({ ca: config.caPem }) : undefined;
+    // Requests share a bounded pool of kept-alive connections: a burst (hundreds of events at once)
+    // queues for a socket instead of opening, and then closing, a TLS connection per request.
+    this.agent = new https.Agent({ keepAlive: true, secureContext, maxSockets: MAX_REQUEST_SOCKETS, maxFreeSockets: MAX_REQUEST_SOCKETS });
+    // Each watch holds its connection for as long as it runs, so watches never wait on that pool.
+    this.watchAgent = new https.Agent({ keepAlive: false, secureContext });
   }
 
   /** A client for the current context of a kubeconfig (server, CA data or file, token or tokenFile). */
@@ -95,6 +106,7 @@ export class ApiClient implements Client {
   /** Closes idle keep-alive connections (open watches are stopped by their handles). */
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 
   async get<T extends KubeObject = KubeObject>(ref: ResourceRef, namespace: string | undefined, name: string, subresource?: string): Promise<T> {
@@ -175,11 +187,11 @@ export class ApiClient implements Client {
   }
 
   /** Opens a request; used by watches (no timeout, streamed) and by `send`. */
-  openRequest(method: string, pathAndQuery: string, headers: Record<string, string | number> = {}): ReturnType<typeof https.request> {
+  openRequest(method: string, pathAndQuery: string, headers: Record<string, string | number> = {}, streaming = false): ReturnType<typeof https.request> {
     const url = new URL(this.base.pathname.replace(/\/$/, '') + pathAndQuery, this.base);
     return https.request(url, {
       method,
-      agent: this.agent,
+      agent: streaming ? this.watchAgent : this.agent,
       headers: {
         Accept: 'application/json',
         Authorization: `Bearer ${this.config.token}`,
@@ -258,7 +270,7 @@ class WatchStream<T extends KubeObject> implements WatchHandle {
     private readonly onEvent: (event: WatchEvent<T>) => void,
     private readonly onClose: (err?: Error) => void,
   ) {
-    this.req = client.openRequest('GET', pathAndQuery);
+    this.req = client.openRequest('GET', pathAndQuery, {}, true);
     this.req.on('error', (err) => this.finish(err));
     this.req.on('response', (res) => this.onResponse(res));
     this.req.end();

@@ -104,6 +104,9 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.log ?? ((m: string) => process.stderr.write(`skiff agent: ${m}\n`));
   const ownClient = options.client ? undefined : ApiClient.fromKubeconfig(options.kubeconfig, `kubelet/${KUBERNETES_VERSION.gitVersion} (linux/${goArch()}) skiff`);
   const client: Client = options.client ?? ownClient!;
+  // Events go through a client of their own, as the kubelet's --event-qps client does: a burst of
+  // them (three per started container) must not queue ahead of pod status writes.
+  const eventClient = options.client ? undefined : ApiClient.fromKubeconfig(options.kubeconfig, `kubelet/${KUBERNETES_VERSION.gitVersion} (linux/${goArch()}) skiff`);
 
   const nodesInformer: Informer = new SharedInformer(client, Resources.nodes, {});
   const podsInformer: Informer = new SharedInformer(client, Resources.pods, names.length === 1 ? { fieldSelector: `spec.nodeName=${names[0]}` } : {});
@@ -116,7 +119,7 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
   for (const name of names) {
     const runtime = new FakeRuntime();
     const config = nodeConfig(name, options, await runtime.version(), bootID);
-    const recorder = createEventRecorder(client, 'kubelet', name, { log });
+    const recorder = createEventRecorder(eventClient ?? client, 'kubelet', name, { log });
     recorders.push(recorder);
     const reporter = new NodeReporter({ client, config, nodes: nodesInformer, recorder, log });
     const lease = new LeaseRenewer({ client, nodeName: name, nodeUid: () => reporter.uid, log });
@@ -197,6 +200,7 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
         // Events already recorded still go out, but a slow server does not hold the exit.
         await Promise.race([Promise.all(recorders.map((r) => r.flush())), new Promise((r) => setTimeout(r, 2000).unref())]);
         ownClient?.close();
+        eventClient?.close();
       })();
       return stopped;
     },

@@ -25,9 +25,12 @@ export interface RunningScheduler {
 export const SCHEDULER_USER: ComponentUser = { name: 'system:kube-scheduler', groups: ['system:authenticated'] };
 
 export async function startScheduler(config: SchedulerComponentConfig): Promise<RunningScheduler> {
-  const client = new ApiClient({ server: config.server, caPem: config.caPem, token: config.tokenFor(SCHEDULER_USER), userAgent: 'kube-scheduler skiff' });
+  const connect = () => new ApiClient({ server: config.server, caPem: config.caPem, token: config.tokenFor(SCHEDULER_USER), userAgent: 'kube-scheduler skiff' });
+  const client = connect();
+  // Events have a client of their own (as upstream's scheduler does), so they never delay bindings.
+  const eventClient = connect();
   const informers = new SharedInformerFactory(client);
-  const recorder = createEventRecorder(client, DEFAULT_SCHEDULER_NAME, undefined, { log: config.log });
+  const recorder = createEventRecorder(eventClient, DEFAULT_SCHEDULER_NAME, undefined, { log: config.log });
   const scheduler = new Scheduler({ client, informers, recorder, options: config.options });
   await scheduler.start();
   return {
@@ -39,6 +42,7 @@ export async function startScheduler(config: SchedulerComponentConfig): Promise<
       await Promise.race([recorder.flush(), new Promise((r) => setTimeout(r, 2000).unref())]);
       await scheduler.whenStopped();
       client.close();
+      eventClient.close();
     },
   };
 }

@@ -2,7 +2,9 @@
 // every agent still alive when the test process exits is killed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { repoRoot, type Exit } from './controlplane.js';
+import { eventually, row, type Suite } from './suite.js';
 
 const skiffBin = join(repoRoot, 'bin', 'skiff.js');
 const live = new Set<ChildProcess>();
@@ -52,4 +54,25 @@ export class AgentProcess {
     clearTimeout(timer);
     return exit;
   }
+}
+
+/**
+ * Hollow nodes for one test file, started in beforeAll once the control plane runs (call after
+ * useControlPlane) and waited on until kubectl shows each Ready; stopped in afterAll.
+ */
+export function useHollowNodes(s: Suite, kubeconfig: string, names: string[], extra: string[] = []): AgentProcess[] {
+  const agents: AgentProcess[] = [];
+  beforeAll(async () => {
+    for (const n of names) agents.push(AgentProcess.hollow(kubeconfig, n, extra));
+    await eventually(async () => {
+      const out = await s.kubectl('1.32').ok(['get', 'nodes']);
+      for (const n of names) expect(row(out, n)[1]).toBe('Ready');
+    }, 30_000, 250).catch((err) => {
+      throw new Error(`${err}\n${agents.map((a, i) => `agent ${names[i]}:\n${a.output}`).join('\n')}`);
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.stop()));
+  });
+  return agents;
 }

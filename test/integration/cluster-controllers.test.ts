@@ -6,16 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sleep } from '../helpers/controlplane.js';
-import { AgentProcess } from '../helpers/agent.js';
+import { useHollowNodes } from '../helpers/agent.js';
 import { eventually, row, useControlPlane } from '../helpers/suite.js';
 
 const GRACE_SECONDS = 20;
 const TOLERATION_SECONDS = 3;
 const NODES = ['cc-node-a', 'cc-node-b'];
 
-// A local starter (control plane + N agents): test/helpers/cluster.ts may replace it.
 const nodeDir = mkdtempSync(join(tmpdir(), 'skiff-cc-it-'));
 const nodeKubeconfig = join(nodeDir, 'node-kubeconfig');
 const s = useControlPlane({
@@ -27,7 +26,8 @@ const s = useControlPlane({
 });
 const k = () => s.kubectl('1.32');
 
-const agents: AgentProcess[] = [];
+// Agents authenticate with the node credential, not the admin token.
+const agents = useHollowNodes(s, nodeKubeconfig, NODES);
 
 async function json(args: string[]): Promise<any> {
   return JSON.parse(await k().ok([...args, '-o', 'json']));
@@ -56,26 +56,7 @@ async function livePods(ns: string, selector: string): Promise<{ name: string; n
     }));
 }
 
-beforeAll(async () => {
-  // Agents authenticate with the node credential, not the admin token.
-  const kubeconfig = nodeKubeconfig;
-  for (const n of NODES) agents.push(AgentProcess.hollow(kubeconfig, n));
-  await eventually(async () => {
-    const nodes = await json(['get', 'nodes']);
-    for (const n of NODES) {
-      const node = nodes.items.find((x: any) => x.metadata.name === n);
-      expect(node, `node ${n} registered`).toBeDefined();
-      expect(readyCondition(node)?.status).toBe('True');
-    }
-  }, 30_000, 250).catch((err) => {
-    throw new Error(`${err}\n${agents.map((a, i) => `agent ${NODES[i]}:\n${a.output}`).join('\n')}`);
-  });
-}, 90_000);
-
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.stop()));
-  rmSync(nodeDir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(nodeDir, { recursive: true, force: true }));
 
 describe('ServiceAccount controller and root CA publisher', () => {
   it('gives a new namespace a default ServiceAccount and kube-root-ca.crt', async () => {

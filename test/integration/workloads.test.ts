@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentProcess } from '../helpers/agent.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useHollowNodes } from '../helpers/agent.js';
 import { eventually, header, row, useControlPlane } from '../helpers/suite.js';
 
 const NODES = ['wl-a', 'wl-b'];
@@ -14,7 +14,7 @@ const nodeDir = mkdtempSync(join(tmpdir(), 'skiff-wl-it-'));
 const nodeKubeconfig = join(nodeDir, 'node-kubeconfig');
 const s = useControlPlane({ extraArgs: ['--node-kubeconfig-out', nodeKubeconfig, '--node-name', NODES[0]!] });
 const k = () => s.kubectl('1.32');
-const agents: AgentProcess[] = [];
+useHollowNodes(s, nodeKubeconfig, NODES, ['--cpu', '4', '--memory', '8Gi']);
 
 async function json(args: string[]): Promise<any> {
   return JSON.parse(await k().ok([...args, '-o', 'json']));
@@ -53,20 +53,7 @@ async function expectGone(args: string[]): Promise<void> {
   expect(r.stderr).toMatch(/NotFound|not found/);
 }
 
-beforeAll(async () => {
-  for (const n of NODES) agents.push(AgentProcess.hollow(nodeKubeconfig, n, ['--cpu', '4', '--memory', '8Gi']));
-  await eventually(async () => {
-    const out = await k().ok(['get', 'nodes']);
-    for (const n of NODES) expect(row(out, n)[1]).toBe('Ready');
-  }, 30_000, 250).catch((err) => {
-    throw new Error(`${err}\n${agents.map((a, i) => `agent ${NODES[i]}:\n${a.output}`).join('\n')}`);
-  });
-}, 90_000);
-
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.stop()));
-  rmSync(nodeDir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(nodeDir, { recursive: true, force: true }));
 
 describe('the control plane in kube-system', () => {
   it('shows kube-apiserver, kube-controller-manager and kube-scheduler mirror pods Running on its node', async () => {

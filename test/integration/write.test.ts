@@ -260,7 +260,9 @@ describe('kubectl describe', () => {
   it('describes a configmap, a pod and a namespace', async () => {
     const cm = await k().ok(['describe', 'configmap', 'cfg', '-n', NS]);
     expect(cm).toMatch(/^Name:\s+cfg$/m);
-    expect(cm).toMatch(/^Data\n====\na:\n----\n1\n/m);
+    // kubectl prints the keys in Go map order, which varies run to run.
+    expect(cm).toMatch(/^Data\n====\n/m);
+    expect(cm).toMatch(/^a:\n----\n1\n/m);
     const pod = await k().ok(['describe', 'pod', 'real', '-n', NS]);
     expect(pod).toMatch(/^Status:\s+Pending$/m);
     expect(pod).toMatch(/^\s+Image:\s+nginx:1\.25$/m);

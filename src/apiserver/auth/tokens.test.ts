@@ -136,7 +136,7 @@ describe('service-account key files', () => {
     const path = join(dir, 'pki', 'sa.key');
     const first = loadOrCreateServiceAccountKey(path);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path, 'utf8')).toContain('BEGIN RSA PRIVATE KEY');
+    expect(readFileSync(path, 'utf8')).toContain('BEGIN EC PRIVATE KEY');
     expect(readFileSync(join(dir, 'pki', 'sa.pub'), 'utf8')).toContain('BEGIN PUBLIC KEY');
     const second = loadOrCreateServiceAccountKey(path);
     expect(serviceAccountKeyId(second)).toBe(serviceAccountKeyId(first));
@@ -144,10 +144,10 @@ describe('service-account key files', () => {
     expect(verifyServiceAccountToken(token, [second])).toBeDefined();
   });
 
-  it('can create an EC key', () => {
-    const key = loadOrCreateServiceAccountKey(join(dir, 'ec', 'sa.key'), 'ec');
-    expect(key.asymmetricKeyType).toBe('ec');
-    expect(readFileSync(join(dir, 'ec', 'sa.key'), 'utf8')).toContain('BEGIN EC PRIVATE KEY');
+  it('can create an RSA key, as kubeadm does', () => {
+    const key = loadOrCreateServiceAccountKey(join(dir, 'rsa', 'sa.key'), 'rsa');
+    expect(key.asymmetricKeyType).toBe('rsa');
+    expect(readFileSync(join(dir, 'rsa', 'sa.key'), 'utf8')).toContain('BEGIN RSA PRIVATE KEY');
   });
 });
 

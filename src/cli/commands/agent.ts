@@ -7,6 +7,7 @@ import { runAgent, type AgentOptions } from '../../kubelet/agent.js';
 import { parseCidr } from '../../kubelet/ipam.js';
 import { parseLabels, parseTaints } from '../../kubelet/node.js';
 import { UserError } from '../errors.js';
+import { exitOnSignals } from '../signals.js';
 
 export interface AgentFlags {
   kubeconfig: string;
@@ -81,15 +82,7 @@ export function agentOptions(flags: AgentFlags): AgentOptions {
 export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const agent = await runAgent(agentOptions(flags));
   process.stderr.write(`skiff agent running node${agent.nodeNames.length > 1 ? 's' : ''} ${summarize(agent.nodeNames)}\n`);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await agent.stop();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
+  exitOnSignals(() => agent.stop());
 }
 
 function summarize(names: string[]): string {

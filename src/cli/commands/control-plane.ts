@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { startControlPlane } from '../../cluster/controlplane.js';
 import { selectControllers } from '../../controllers/manager.js';
 import { UserError } from '../errors.js';
+import { exitOnSignals } from '../signals.js';
 
 export interface ControlPlaneFlags {
   dataDir: string;
@@ -60,15 +61,7 @@ export async function runControlPlane(flags: ControlPlaneFlags): Promise<void> {
     },
   });
   process.stderr.write(`skiff control-plane listening on ${controlPlane.address}\n`);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await controlPlane.stop();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
+  exitOnSignals(() => controlPlane.stop());
 }
 
 export function registerControlPlane(program: Command): void {

@@ -15,6 +15,44 @@ let n = 0;
 const freshPath = () => path.join(tmp, `s${++n}`, 'store.db');
 
 describe('SqliteStore', () => {
+  it('commits the writes of one event-loop turn together, and acknowledges and publishes them only then', async () => {
+    const file = freshPath();
+    const store = new SqliteStore(file);
+    await store.create('/registry/cm/ns/seed', '{}');
+    const peek = new Database(file, { readonly: true });
+    try {
+      const seen: number[] = [];
+      store.watch('/registry/cm/', 1, (e) => seen.push(e.revision));
+      const acked: number[] = [];
+      const writes = [0, 1, 2, 3, 4].map((i) => store.create(`/registry/cm/ns/b${i}`, `{"i":${i}}`).then((rev) => { acked.push(rev); return rev; }));
+      const conflict = store.update('/registry/cm/ns/seed', '{}', 99).catch((err: unknown) => err);
+      // Issued, not committed: this process's reads see them, another connection does not yet.
+      expect((await store.get('/registry/cm/ns/b4'))?.revision).toBe(6);
+      expect(peek.prepare('SELECT count(*) AS n FROM kv').get()).toEqual({ n: 1 });
+      expect(seen).toEqual([]);
+      expect(await Promise.all(writes)).toEqual([2, 3, 4, 5, 6]);
+      expect(await conflict).toMatchObject({ code: 'Conflict' });
+      expect(acked).toEqual([2, 3, 4, 5, 6]);
+      expect(seen).toEqual([2, 3, 4, 5, 6]);
+      expect(peek.prepare('SELECT count(*) AS n FROM kv').get()).toEqual({ n: 6 });
+      expect(peek.prepare('SELECT revision FROM meta').get()).toEqual({ revision: 6 });
+    } finally {
+      peek.close();
+      await store.close();
+    }
+  });
+
+  it('keeps writes still in the open batch when it is closed', async () => {
+    const file = freshPath();
+    const store = new SqliteStore(file);
+    const pending = store.create('/registry/cm/ns/late', '{}');
+    await store.close();
+    await expect(pending).resolves.toBe(1);
+    const again = new SqliteStore(file);
+    expect((await again.get('/registry/cm/ns/late'))?.revision).toBe(1);
+    await again.close();
+  });
+
   it('gives every object back after a reopen, and revisions keep increasing', async () => {
     const file = freshPath();
     const first = new SqliteStore(file);
