@@ -30,7 +30,7 @@ function summary(name, samples) {
 async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, [join(root, 'bin/skiff.js'), 'control-plane', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfig], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'bin/skiff.js'), 'control-plane', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfig, '--controllers=-*', '--no-scheduler'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   for (let i = 0; i < 300 && !existsSync(kubeconfig); i++) await new Promise((r) => setTimeout(r, 100));

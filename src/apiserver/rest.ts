@@ -286,11 +286,17 @@ export class ObjectStore {
    * reaches the scheduler, the controllers and the agents, and parsing it once for each costs more
    * than the write. Watchers treat the object as read-only.
    */
-  private readonly decodedEvents = new WeakMap<StoreEvent, Map<ResourceDef, { obj: KubeObject; before?: KubeObject }>>();
+  // One slot: the store hands an event to every watcher before the next, and keeping decodes for
+  // as long as the watch history keeps its events would hold thousands of objects.
+  private decodedFor: StoreEvent | undefined;
+  private decodedByDef = new Map<ResourceDef, { obj: KubeObject; before?: KubeObject }>();
 
   private decodedEvent(def: ResourceDef, event: StoreEvent): { obj: KubeObject; before?: KubeObject } {
-    let byDef = this.decodedEvents.get(event);
-    if (!byDef) this.decodedEvents.set(event, (byDef = new Map()));
+    if (this.decodedFor !== event) {
+      this.decodedFor = event;
+      this.decodedByDef = new Map();
+    }
+    const byDef = this.decodedByDef;
     let decoded = byDef.get(def);
     if (!decoded) byDef.set(def, (decoded = { obj: this.decode(def, event.value, event.revision) }));
     return decoded;
