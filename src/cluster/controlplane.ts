@@ -49,8 +49,8 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Run
   });
   await server.start();
   const caPem = server.pki.ca.cert;
-  // In-process components dial the server on loopback, whatever address it listens on.
-  const local = `https://127.0.0.1:${server.port()}`;
+  // In-process components dial the address it listens on (loopback when that is a wildcard).
+  const local = `https://${loopbackFor(config.host)}:${server.port()}`;
   const tokenFor = (user: { name: string; groups: string[] }) => server.loopbackToken(user);
 
   const stops: (() => Promise<void>)[] = [() => server.stop()];
@@ -64,11 +64,14 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Run
     await controllers.start();
     stops.push(() => controllers.stop());
     if (config.nodeName) {
-      const mirrors = startMirrorPods(config.nodeName, local, caPem, tokenFor, [
-        { name: 'kube-apiserver', command: ['skiff', 'control-plane', `--advertise-address=${config.advertiseAddress ?? config.host}`, `--secure-port=${server.port()}`], healthy: () => livez(local, caPem) },
-        { name: 'kube-controller-manager', command: ['skiff', 'control-plane', '--controllers=*', '--use-service-account-credentials=true'], healthy: () => controllers.healthy() },
-        { name: 'kube-scheduler', command: ['skiff', 'control-plane', '--leader-elect=false'], healthy: () => scheduler?.healthy() ?? false },
-      ]);
+      // All three run in this process: each mirror pod shows its real command line.
+      const command = ['skiff', ...process.argv.slice(2)];
+      const components: StaticComponent[] = [
+        { name: 'kube-apiserver', command, healthy: () => livez(local, caPem) },
+        { name: 'kube-controller-manager', command, healthy: () => controllers.healthy() },
+      ];
+      if (scheduler) components.push({ name: 'kube-scheduler', command, healthy: () => scheduler.healthy() });
+      const mirrors = startMirrorPods(config.nodeName, local, caPem, tokenFor, components);
       stops.push(() => mirrors.stop());
     }
   } catch (err) {
@@ -95,6 +98,12 @@ function startMirrorPods(
       client.close();
     },
   };
+}
+
+function loopbackFor(host: string): string {
+  if (host === '' || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** The API server's own liveness check, asked over HTTPS as a kubelet's probe would. */
