@@ -1,7 +1,10 @@
 // skiff's entry point: parses the command line and runs one command; errors end here.
 import { Command } from 'commander';
 import { registerAgent } from './commands/agent.js';
+import { registerConfig } from './commands/config.js';
 import { registerControlPlane } from './commands/control-plane.js';
+import { registerProfile } from './commands/profile.js';
+import { registerVersion } from './commands/version.js';
 import { ExitCode, UserError } from './errors.js';
 import { KUBERNETES_VERSION, SKIFF_VERSION } from '../api/version.js';
 
@@ -11,6 +14,9 @@ function buildProgram(): Command {
     .version(`skiff ${SKIFF_VERSION} (Kubernetes ${KUBERNETES_VERSION.gitVersion})`, '--version');
   registerControlPlane(program);
   registerAgent(program);
+  registerVersion(program);
+  registerProfile(program);
+  registerConfig(program);
   return program;
 }
 

@@ -1,0 +1,112 @@
+// One node: a container on its profile's network, found again by its labels.
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import type { ExecResult, Node, NodeRole, NodeState } from '../driver.js';
+import { networkName, volumeName } from '../driver.js';
+import { call, isNotFound, wrap } from './engine.js';
+
+export class DockerNode implements Node {
+  constructor(
+    private readonly docker: Docker,
+    readonly id: string,
+    readonly name: string,
+    readonly profile: string,
+    readonly role: NodeRole,
+  ) {}
+
+  private get container(): Docker.Container {
+    return this.docker.getContainer(this.id);
+  }
+
+  private inspect(): Promise<Docker.ContainerInspectInfo> {
+    return call(`inspect node ${this.name}`, () => this.container.inspect());
+  }
+
+  async start(): Promise<void> {
+    // 304 means it already runs: starting is idempotent, as `skiff start` on a running cluster is.
+    await ignoreStatus(304, `start node ${this.name}`, () => this.container.start());
+  }
+
+  async stop(timeoutSeconds = 10): Promise<void> {
+    await ignoreStatus(304, `stop node ${this.name}`, () => this.container.stop({ t: timeoutSeconds }));
+  }
+
+  async pause(): Promise<void> {
+    await call(`pause node ${this.name}`, () => this.container.pause());
+  }
+
+  async unpause(): Promise<void> {
+    await call(`unpause node ${this.name}`, () => this.container.unpause());
+  }
+
+  async remove(): Promise<void> {
+    await ignoreStatus(404, `remove node ${this.name}`, () => this.container.remove({ force: true, v: true }));
+    await ignoreStatus(404, `remove volume of node ${this.name}`, () => this.docker.getVolume(volumeName(this.name)).remove());
+  }
+
+  async state(): Promise<NodeState> {
+    try {
+      const { State } = await this.container.inspect();
+      if (State.Paused) return 'paused';
+      return State.Running ? 'running' : 'stopped';
+    } catch (err) {
+      if (isNotFound(err)) return 'missing';
+      throw wrap(`inspect node ${this.name}`, err);
+    }
+  }
+
+  async exec(cmd: string[], opts: { env?: Record<string, string> } = {}): Promise<ExecResult> {
+    const what = `exec in node ${this.name}`;
+    const exec = await call(what, () =>
+      this.container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Env: envList(opts.env) }),
+    );
+    const stream = await call(what, () => exec.start({ hijack: true, stdin: false }));
+    const [stdout, stderr] = await demux(this.docker, stream);
+    const { ExitCode } = await call(what, () => exec.inspect());
+    return { code: ExitCode ?? -1, stdout, stderr };
+  }
+
+  async ip(): Promise<string> {
+    const info = await this.inspect();
+    const net = info.NetworkSettings.Networks[networkName(this.profile)];
+    // A stopped container has no live address, but its static IPAM config is the address it gets back.
+    const ip = net?.IPAddress || net?.IPAMConfig?.IPv4Address;
+    if (!ip) throw wrap(`get the address of node ${this.name}`, new Error(`it is not on network ${networkName(this.profile)}`));
+    return ip;
+  }
+
+  async hostPort(containerPort: number): Promise<number> {
+    const info = await this.inspect();
+    const binding = info.NetworkSettings.Ports?.[`${containerPort}/tcp`]?.[0];
+    if (!binding?.HostPort) {
+      throw wrap(`get the host port of node ${this.name}`, new Error(`port ${containerPort} is not published${info.State.Running ? '' : ' (the node is stopped)'}`));
+    }
+    return Number(binding.HostPort);
+  }
+}
+
+async function ignoreStatus(status: number, what: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === status) return;
+    throw wrap(what, err);
+  }
+}
+
+function envList(env: Record<string, string> | undefined): string[] | undefined {
+  return env ? Object.entries(env).map(([k, v]) => `${k}=${v}`) : undefined;
+}
+
+/** Splits the engine's multiplexed exec stream into stdout and stderr text. */
+function demux(docker: Docker, stream: NodeJS.ReadableStream): Promise<[string, string]> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c));
+  const stderr = new PassThrough().on('data', (c: Buffer) => err.push(c));
+  docker.modem.demuxStream(stream, stdout, stderr);
+  return new Promise((resolve, reject) => {
+    stream.on('end', () => resolve([Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8')]));
+    stream.on('error', reject);
+  });
+}

@@ -1,0 +1,229 @@
+// The Docker runtime (dockershim's shape, trimmed): a pod sandbox is a tiny container holding the
+// pod's address on the profile network, and each container joins the sandbox's network namespace.
+// Everything is labelled (profile, node, pod uid/namespace/name, container) so a restarted agent
+// lists and adopts what it finds, and `skiff delete` finds everything to remove.
+import type { ContainerEngine, EngineContainer } from '../../driver/engine.js';
+import {
+  exitReason,
+  type ContainerConfig,
+  type ContainerEvent,
+  type PulledImage,
+  type Runtime,
+  type RuntimeContainer,
+  type RuntimeSandbox,
+  type SandboxConfig,
+} from '../runtime.js';
+
+export const LABELS = {
+  profile: 'skiff.dev/profile',
+  node: 'skiff.dev/node',
+  type: 'io.kubernetes.docker.type',
+  podUid: 'io.kubernetes.pod.uid',
+  podName: 'io.kubernetes.pod.name',
+  podNamespace: 'io.kubernetes.pod.namespace',
+  container: 'io.kubernetes.container.name',
+  sandboxId: 'io.kubernetes.sandbox.id',
+  attempt: 'io.kubernetes.container.restartCount',
+} as const;
+
+const SANDBOX = 'podsandbox';
+const CONTAINER = 'container';
+
+export interface DockerRuntimeOptions {
+  engine: ContainerEngine;
+  profile: string;
+  nodeName: string;
+  /** The profile's network: pods get their own address on it. */
+  network: string;
+  /** The node container's id: hostNetwork pods share its network namespace. */
+  nodeContainerId: string;
+  sandboxImage: string;
+  /** kube-dns's ClusterIP (10.96.0.10). */
+  clusterDns: string;
+  clusterDomain?: string;
+}
+
+/** An image that is not on the engine: there is no registry to pull it from. */
+export class ImageNotPresentError extends Error {
+  constructor(readonly image: string) {
+    super(`image "${image}" is not present on the node and no registry is reachable: load it with \`skiff image load\` or build it with \`skiff image build\``);
+    this.name = 'ImageNotPresentError';
+  }
+}
+
+/** dockershim's names: k8s_<container>_<pod>_<namespace>_<uid>_<attempt>, unique per engine. */
+function containerName(kind: string, pod: { name: string; namespace: string; podUid: string }, attempt: number): string {
+  return `k8s_${kind}_${pod.name}_${pod.namespace}_${pod.podUid}_${attempt}`;
+}
+
+export class DockerRuntime implements Runtime {
+  readonly type = 'docker';
+  private readonly ownLabels: Record<string, string>;
+
+  constructor(private readonly o: DockerRuntimeOptions) {
+    this.ownLabels = { [LABELS.profile]: o.profile, [LABELS.node]: o.nodeName };
+  }
+
+  version(): Promise<string> {
+    return this.o.engine.version();
+  }
+
+  async pullImage(image: string): Promise<PulledImage> {
+    const id = await this.o.engine.imageId(image);
+    if (!id) throw new ImageNotPresentError(image);
+    return { imageRef: id, alreadyPresent: true };
+  }
+
+  async runPodSandbox(config: SandboxConfig): Promise<RuntimeSandbox> {
+    const domain = this.o.clusterDomain ?? 'cluster.local';
+    const started = await this.o.engine.run({
+      name: containerName('POD', config, 0),
+      image: this.o.sandboxImage,
+      env: [],
+      init: true,
+      labels: {
+        ...this.ownLabels,
+        [LABELS.type]: SANDBOX,
+        [LABELS.podUid]: config.podUid,
+        [LABELS.podName]: config.name,
+        [LABELS.podNamespace]: config.namespace,
+        [LABELS.container]: 'POD',
+      },
+      network: config.hostNetwork
+        ? { mode: 'container', containerId: this.o.nodeContainerId }
+        : {
+            mode: 'network',
+            network: this.o.network,
+            ip: config.ip,
+            hostname: config.hostname,
+            dns: [this.o.clusterDns],
+            dnsSearch: [`${config.namespace}.svc.${domain}`, `svc.${domain}`, domain],
+            dnsOptions: ['ndots:5'],
+          },
+    });
+    if (started.state !== 'running') {
+      await this.o.engine.remove(started.id);
+      throw new Error(`failed to start the sandbox of pod ${config.namespace}/${config.name}: ${started.error ?? started.state}`);
+    }
+    return toSandbox(started, config.ip);
+  }
+
+  async stopPodSandbox(sandboxId: string): Promise<void> {
+    const members = await this.o.engine.list({ ...this.ownLabels, [LABELS.sandboxId]: sandboxId });
+    await Promise.all(members.map((c) => this.o.engine.stop(c.id, 0)));
+    await this.o.engine.stop(sandboxId, 0);
+  }
+
+  async removePodSandbox(sandboxId: string): Promise<void> {
+    const members = await this.o.engine.list({ ...this.ownLabels, [LABELS.sandboxId]: sandboxId });
+    await Promise.all(members.map((c) => this.o.engine.remove(c.id)));
+    await this.o.engine.remove(sandboxId);
+  }
+
+  async listPodSandboxes(): Promise<RuntimeSandbox[]> {
+    const found = await this.o.engine.list({ ...this.ownLabels, [LABELS.type]: SANDBOX });
+    return found.map((c) => toSandbox(c, c.ip ?? ''));
+  }
+
+  async startContainer(sandboxId: string, config: ContainerConfig, imageRef: string): Promise<RuntimeContainer> {
+    const sandbox = await this.o.engine.inspect(sandboxId);
+    if (!sandbox || sandbox.state !== 'running') throw new Error(`sandbox ${sandboxId} is not ready`);
+    const pod = { name: sandbox.labels[LABELS.podName]!, namespace: sandbox.labels[LABELS.podNamespace]!, podUid: sandbox.labels[LABELS.podUid]! };
+    const started = await this.o.engine.run({
+      name: containerName(config.name, pod, config.attempt),
+      image: imageRef,
+      entrypoint: config.command.length ? config.command : undefined,
+      cmd: config.args.length ? config.args : undefined,
+      env: config.env,
+      workingDir: config.workingDir,
+      labels: {
+        ...this.ownLabels,
+        [LABELS.type]: CONTAINER,
+        [LABELS.podUid]: pod.podUid,
+        [LABELS.podName]: pod.name,
+        [LABELS.podNamespace]: pod.namespace,
+        [LABELS.container]: config.name,
+        [LABELS.sandboxId]: sandboxId,
+        [LABELS.attempt]: String(config.attempt),
+      },
+      network: { mode: 'container', containerId: sandboxId },
+    });
+    return toContainer(started, config.image);
+  }
+
+  stopContainer(containerId: string, gracePeriodSeconds: number): Promise<void> {
+    return this.o.engine.stop(engineId(containerId), Math.max(0, Math.ceil(gracePeriodSeconds)));
+  }
+
+  removeContainer(containerId: string): Promise<void> {
+    return this.o.engine.remove(engineId(containerId));
+  }
+
+  async containerStatus(containerId: string): Promise<RuntimeContainer | undefined> {
+    const found = await this.o.engine.inspect(engineId(containerId));
+    return found && toContainer(found);
+  }
+
+  async listContainers(sandboxId?: string): Promise<RuntimeContainer[]> {
+    const labels = { ...this.ownLabels, [LABELS.type]: CONTAINER, ...(sandboxId ? { [LABELS.sandboxId]: sandboxId } : {}) };
+    return (await this.o.engine.list(labels)).map((c) => toContainer(c));
+  }
+
+  onContainerEvent(listener: (event: ContainerEvent) => void): () => void {
+    return this.o.engine.watch({ ...this.ownLabels, [LABELS.type]: CONTAINER }, (e) => {
+      listener({
+        type: e.action === 'start' ? 'started' : 'exited',
+        containerId: `docker://${e.containerId}`,
+        sandboxId: e.labels[LABELS.sandboxId] ?? '',
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    // Containers outlive the agent: a restarted agent adopts them.
+  }
+}
+
+function engineId(containerId: string): string {
+  return containerId.replace(/^docker:\/\//, '');
+}
+
+function toSandbox(c: EngineContainer, ip: string): RuntimeSandbox {
+  return {
+    id: c.id,
+    podUid: c.labels[LABELS.podUid] ?? '',
+    namespace: c.labels[LABELS.podNamespace] ?? '',
+    name: c.labels[LABELS.podName] ?? '',
+    ip: c.ip || ip,
+    state: c.state === 'running' || c.state === 'paused' ? 'ready' : 'notready',
+    createdAt: c.createdAt,
+  };
+}
+
+/** The engine's view of a container in the kubelet's terms (CRI ContainerStatus). */
+export function toContainer(c: EngineContainer, image?: string): RuntimeContainer {
+  const base: RuntimeContainer = {
+    id: `docker://${c.id}`,
+    sandboxId: c.labels[LABELS.sandboxId] ?? '',
+    name: c.labels[LABELS.container] ?? c.name,
+    attempt: Number(c.labels[LABELS.attempt] ?? 0),
+    image: image ?? c.image,
+    imageRef: c.imageId,
+    state: c.state === 'exited' ? 'exited' : c.state === 'created' ? 'created' : 'running',
+    createdAt: c.createdAt,
+    startedAt: c.startedAt,
+  };
+  if (c.state === 'created' && c.error) {
+    // It never ran: Kubernetes shows such a container terminated with ContainerCannotRun.
+    return { ...base, state: 'exited', exitCode: c.exitCode || 128, reason: 'ContainerCannotRun', message: c.error, finishedAt: c.finishedAt ?? c.createdAt };
+  }
+  if (c.state !== 'exited') return base;
+  const exitCode = c.exitCode ?? 0;
+  return {
+    ...base,
+    finishedAt: c.finishedAt,
+    exitCode,
+    reason: c.oomKilled ? 'OOMKilled' : exitReason(exitCode),
+    ...(c.error ? { message: c.error } : {}),
+  };
+}
