@@ -18,6 +18,7 @@ import { KUBERNETES_VERSION } from '../api/version.js';
 import { defaultNodeIp, goArch, type NodeConfig, type Taint } from './node.js';
 import { NodeReporter, STATUS_CHECK_INTERVAL_MS } from './nodestatus.js';
 import { PodSyncer, type SyncScheduler } from './pods.js';
+import { DockerRuntime, type DockerRuntimeOptions } from './docker/runtime.js';
 import { FakeProber } from './prober.js';
 import type { Runtime } from './runtime.js';
 
@@ -26,7 +27,9 @@ export type { Taint } from './node.js';
 export interface AgentOptions {
   kubeconfig: string;
   nodeName: string;
-  runtime: 'fake';
+  /** fake: hollow pods; docker: pods as containers on the engine `docker` describes. */
+  runtime: 'fake' | 'docker';
+  docker?: Omit<DockerRuntimeOptions, 'nodeName'>;
   /** Runs NAME-0 … NAME-(count-1) in this process. */
   count?: number;
   cpu?: string;
@@ -97,9 +100,16 @@ function older(a: KubeObject, b: KubeObject): boolean {
   return ta !== tb ? ta < tb : String(a.metadata.name) < String(b.metadata.name);
 }
 
+function newRuntime(options: AgentOptions, nodeName: string): Runtime {
+  if (options.runtime === 'fake') return new FakeRuntime();
+  if (!options.docker) throw new Error('the docker runtime needs its engine, network and sandbox image');
+  return new DockerRuntime({ ...options.docker, nodeName });
+}
+
 export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
-  if (options.runtime !== 'fake') throw new Error(`runtime "${String(options.runtime)}" is not available yet (use --runtime fake)`);
+  if (options.runtime !== 'fake' && options.runtime !== 'docker') throw new Error(`unknown runtime "${String(options.runtime)}"`);
   const names = nodeNames(options.nodeName, options.count);
+  if (options.runtime === 'docker' && names.length > 1) throw new Error('--count runs hollow nodes: it needs --runtime fake');
   if (options.podCidr && names.length > 1) throw new Error('--pod-cidr names one node\'s range; with --count each node picks its own');
   const log = options.log ?? ((m: string) => process.stderr.write(`skiff agent: ${m}\n`));
   const ownClient = options.client ? undefined : ApiClient.fromKubeconfig(options.kubeconfig, `kubelet/${KUBERNETES_VERSION.gitVersion} (linux/${goArch()}) skiff`);
@@ -117,7 +127,7 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
   const recorders: FlushableEventRecorder[] = [];
   const units = new Map<string, NodeUnit>();
   for (const name of names) {
-    const runtime = new FakeRuntime();
+    const runtime = newRuntime(options, name);
     const config = nodeConfig(name, options, await runtime.version(), bootID);
     const recorder = createEventRecorder(eventClient ?? client, 'kubelet', name, { log });
     recorders.push(recorder);

@@ -51,7 +51,16 @@ afterEach(async () => {
   current = undefined;
 });
 
-function harness(): Harness {
+/** A runtime whose node lacks some images (and there is no registry to pull them from). */
+class MissingImagesRuntime extends FakeRuntime {
+  readonly missing = new Set<string>();
+  override async pullImage(image: string) {
+    if (this.missing.has(image)) throw new Error(`image "${image}" is not present on the node`);
+    return super.pullImage(image);
+  }
+}
+
+function harness(runtimeFor: (clock: ManualClock) => FakeRuntime = (clock) => new FakeRuntime(clock)): Harness {
   const client = new MemoryClient();
   const clock = new ManualClock();
   const ips = new IpAllocator('10.244.0.0/24');
@@ -61,7 +70,7 @@ function harness(): Harness {
     nodeName: 'n1',
     hostIP: '192.168.1.10',
     client,
-    runtime: new FakeRuntime(clock),
+    runtime: runtimeFor(clock),
     prober: new FakeProber(),
     ips,
     scheduler: runner,
@@ -154,6 +163,27 @@ describe('PodSyncer', () => {
     p = h.pod('crash');
     expect(cs(p).restartCount).toBe(2);
     expect(String((cs(p).state as Json).waiting && ((cs(p).state as Json).waiting as Json).message)).toMatch(/^back-off 20s /);
+  });
+
+  it('an image that cannot be pulled: ErrImagePull, then ImagePullBackOff, then Running once it is there', async () => {
+    let runtime!: MissingImagesRuntime;
+    const h = harness((clock) => (runtime = new MissingImagesRuntime(clock)));
+    runtime.missing.add('example.com/app:1');
+    const p0 = await h.create('pull', { containers: [{ name: 'app', image: 'example.com/app:1' }] });
+    expect(status(h.pod('pull')).phase).toBe('Pending');
+    expect(cs(h.pod('pull')).state).toEqual({ waiting: { reason: 'ErrImagePull', message: 'image "example.com/app:1" is not present on the node' } });
+    // The next sync, inside the 10 s image back-off, shows the back-off.
+    h.clock.advance(1_000);
+    h.runner.enqueue(p0.metadata.uid!);
+    await h.settle();
+    expect(cs(h.pod('pull')).state).toEqual({ waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "example.com/app:1"' } });
+    // Loaded meanwhile: after the back-off the pull succeeds and the container runs.
+    runtime.missing.clear();
+    h.clock.advance(9_100);
+    h.runner.enqueue(p0.metadata.uid!);
+    await h.settle();
+    expect(status(h.pod('pull')).phase).toBe('Running');
+    expect(cs(h.pod('pull'))).toMatchObject({ ready: true, state: { running: {} } });
   });
 
   it('restartPolicy OnFailure/Never: a container that exits 0 completes the pod and frees its IP', async () => {

@@ -7,7 +7,7 @@ import type { KubeObject } from '../api/types.js';
 import { Resources } from '../client/resources.js';
 import type { Client, EventRecorder } from '../client/types.js';
 import { Backoff, formatBackoff } from './backoff.js';
-import { apiCode } from './errors.js';
+import { apiCode, errorText } from './errors.js';
 import { cidrContains, type IpAllocator } from './ipam.js';
 import { rfc3339 } from './node.js';
 import {
@@ -21,7 +21,10 @@ import {
   type Json,
 } from './podstatus.js';
 import type { Prober } from './prober.js';
-import type { ContainerConfig, Runtime, RuntimeContainer, RuntimeSandbox } from './runtime.js';
+import type { ContainerConfig, PulledImage, Runtime, RuntimeContainer, RuntimeSandbox } from './runtime.js';
+
+/** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
+const PULL_ERROR_SHOWN_MS = 1000;
 
 /** Plans syncs: the shared per-key runner of the agent. */
 export interface SyncScheduler {
@@ -104,6 +107,8 @@ export class PodSyncer {
   private readonly bySandbox = new Map<string, string>();
   private readonly pendingEvents = new Map<string, { pod: KubeObject; type: 'Normal' | 'Warning'; reason: string; message: string }[]>();
   private readonly backoff: Backoff;
+  /** When each container's image last failed to pull ("<uid>/<container>/image"). */
+  private readonly pullFailedAt = new Map<string, number>();
   private readonly now: () => number;
   private readonly unsubscribe: () => void;
 
@@ -328,7 +333,8 @@ export class PodSyncer {
   /** Starts a new instance of a container (the first, or a restart). */
   private async start(pod: KubeObject, st: PodState, spec: Json, rec: ContainerRecord & { specHash?: string }): Promise<void> {
     const image = String(spec.image ?? '');
-    const pulled = await this.deps.runtime.pullImage(image);
+    const pulled = await this.pull(pod, st, spec, rec, image);
+    if (!pulled) return;
     if (pulled.alreadyPresent) this.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
     const attempt = rec.current ? rec.restartCount + 1 : rec.restartCount;
     const config: ContainerConfig = {
@@ -350,6 +356,46 @@ export class PodSyncer {
     rec.specHash = containerHash(spec);
     this.event(pod, 'Normal', 'Created', `Created container: ${config.name}`);
     this.event(pod, 'Normal', 'Started', `Started container ${config.name}`);
+  }
+
+  /**
+   * The image, or undefined when it cannot be had: the container waits in ErrImagePull, then in
+   * ImagePullBackOff while the image back-off (10 s doubling to 5 min, as the kubelet's) runs.
+   */
+  private async pull(pod: KubeObject, st: PodState, spec: Json, rec: ContainerRecord, image: string): Promise<PulledImage | undefined> {
+    const key = `${st.uid}/${String(spec.name)}/image`;
+    const now = this.now();
+    const failedAt = this.pullFailedAt.get(key);
+    if (failedAt !== undefined && this.backoff.isInBackOffSince(key, failedAt)) {
+      // A sync right after the failure (our own status write) keeps showing ErrImagePull a while.
+      if (now - failedAt < PULL_ERROR_SHOWN_MS) {
+        this.deps.scheduler.enqueueAfter(st.uid, failedAt + PULL_ERROR_SHOWN_MS - now);
+        return undefined;
+      }
+      if (rec.waiting?.reason !== 'ImagePullBackOff') {
+        this.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+        this.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+      }
+      rec.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` };
+      this.deps.scheduler.enqueueAfter(st.uid, Math.max(0, this.backoff.readyAt(key, failedAt) - now) + 50);
+      return undefined;
+    }
+    try {
+      const pulled = await this.deps.runtime.pullImage(image);
+      this.pullFailedAt.delete(key);
+      return pulled;
+    } catch (err) {
+      this.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+      this.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${errorText(err)}`);
+      this.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+      this.backoff.next(key, now);
+      this.pullFailedAt.set(key, now);
+      rec.waiting = { reason: 'ErrImagePull', message: errorText(err) };
+      rec.ready = rec.started = false;
+      // Look again soon, as the kubelet's resync does: the pod then shows ImagePullBackOff.
+      this.deps.scheduler.enqueueAfter(st.uid, PULL_ERROR_SHOWN_MS);
+      return undefined;
+    }
   }
 
   /** Readiness and startup of the running containers; plans a re-sync when a delay ends. */
@@ -463,6 +509,7 @@ export class PodSyncer {
   private forget(uid: string): void {
     this.states.delete(uid);
     this.backoff.forgetPrefix(`${uid}/`);
+    for (const key of this.pullFailedAt.keys()) if (key.startsWith(`${uid}/`)) this.pullFailedAt.delete(key);
     this.deps.prober.forget?.(uid);
     this.deps.scheduler.cancel(uid);
   }

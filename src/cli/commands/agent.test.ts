@@ -11,7 +11,7 @@ const kubeconfig = join(dir, 'kubeconfig');
 writeFileSync(kubeconfig, 'apiVersion: v1\n');
 
 function flags(extra: Partial<AgentFlags> = {}): AgentFlags {
-  return { kubeconfig, nodeName: 'n1', runtime: 'fake', cpu: '4', memory: '8Gi', pods: '110', ephemeralStorage: '100Gi', ...extra };
+  return { kubeconfig, nodeName: 'n1', runtime: 'fake', cpu: '4', memory: '8Gi', pods: '110', ephemeralStorage: '100Gi', clusterDns: '10.96.0.10', ...extra };
 }
 
 describe('skiff agent flags', () => {
@@ -22,8 +22,20 @@ describe('skiff agent flags', () => {
     });
   });
 
+  it('gives the docker runtime its profile network, sandbox image and node container', () => {
+    expect(agentOptions(flags({ runtime: 'docker', profile: 'dev', sandboxImage: 'skiff-sandbox:abc', clusterCidr: '10.101.0.0/16' }))).toMatchObject({
+      runtime: 'docker',
+      clusterCidr: '10.101.0.0/16',
+      dockerFlags: { profile: 'dev', network: 'skiff-dev', sandboxImage: 'skiff-sandbox:abc', nodeContainerId: 'n1', clusterDns: '10.96.0.10' },
+    });
+  });
+
   it.each([
-    [{ runtime: 'docker' }, /runtime "docker" is not available yet/],
+    [{ runtime: 'podman' }, /unknown runtime "podman"/],
+    [{ runtime: 'docker' }, /--runtime docker needs --profile/],
+    [{ runtime: 'docker', profile: 'p' }, /--runtime docker needs --sandbox-image/],
+    [{ runtime: 'docker', profile: 'p', sandboxImage: 's:1', count: '2' }, /--count runs hollow nodes/],
+    [{ clusterCidr: '10.101.0.0' }, /invalid IPv4 CIDR/],
     [{ cpu: 'lots' }, /invalid --cpu "lots"/],
     [{ memory: '-1Gi' }, /invalid --memory/],
     [{ pods: '0' }, /invalid --pods/],

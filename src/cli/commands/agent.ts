@@ -6,6 +6,8 @@ import { parseQuantity } from '../../api/validation/quantity.js';
 import { runAgent, type AgentOptions } from '../../kubelet/agent.js';
 import { parseCidr } from '../../kubelet/ipam.js';
 import { parseLabels, parseTaints } from '../../kubelet/node.js';
+import { DockerContainerEngine } from '../../driver/docker/containers.js';
+import { connect } from '../../driver/docker/engine.js';
 import { UserError } from '../errors.js';
 import { exitOnSignals } from '../signals.js';
 
@@ -21,7 +23,22 @@ export interface AgentFlags {
   nodeLabels?: string;
   registerWithTaints?: string;
   podCidr?: string;
+  clusterCidr?: string;
   nodeIp?: string;
+  profile?: string;
+  network?: string;
+  sandboxImage?: string;
+  nodeContainer?: string;
+  clusterDns: string;
+}
+
+/** What the docker runtime needs besides its engine, which the command connects. */
+export interface DockerFlags {
+  profile: string;
+  network: string;
+  sandboxImage: string;
+  nodeContainerId: string;
+  clusterDns: string;
 }
 
 function quantity(flag: string, value: string): string {
@@ -38,19 +55,19 @@ function positiveInt(flag: string, value: string, max: number): number {
 }
 
 /** Turns the command line into runAgent's options, saying how to fix what is wrong. */
-export function agentOptions(flags: AgentFlags): AgentOptions {
-  if (flags.runtime !== 'fake') {
-    throw new UserError(`runtime "${flags.runtime}" is not available yet`, 'use --runtime fake (hollow pods with no containers)');
+export function agentOptions(flags: AgentFlags): AgentOptions & { dockerFlags?: DockerFlags } {
+  if (flags.runtime !== 'fake' && flags.runtime !== 'docker') {
+    throw new UserError(`unknown runtime "${flags.runtime}"`, 'use --runtime docker (pods as containers) or --runtime fake (hollow pods)');
   }
   const kubeconfig = resolve(flags.kubeconfig);
   if (!existsSync(kubeconfig)) throw new UserError(`kubeconfig ${kubeconfig} does not exist`, 'pass the file `skiff control-plane --kubeconfig-out` wrote');
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(flags.nodeName) || flags.nodeName.length > 63) {
     throw new UserError(`invalid --node-name "${flags.nodeName}"`, 'use lower-case letters, digits, "-" and "."');
   }
-  const options: AgentOptions = {
+  const options: AgentOptions & { dockerFlags?: DockerFlags } = {
     kubeconfig,
     nodeName: flags.nodeName,
-    runtime: 'fake',
+    runtime: flags.runtime,
     cpu: quantity('--cpu', flags.cpu),
     memory: quantity('--memory', flags.memory),
     pods: positiveInt('--pods', flags.pods, 10_000),
@@ -72,6 +89,15 @@ export function agentOptions(flags: AgentFlags): AgentOptions {
     if (options.count !== undefined) throw new UserError('--pod-cidr cannot be combined with --count', 'leave --pod-cidr out: each hollow node picks a free /24');
     options.podCidr = flags.podCidr;
   }
+  if (flags.clusterCidr) {
+    try {
+      parseCidr(flags.clusterCidr);
+    } catch (err) {
+      throw new UserError((err as Error).message, 'give an IPv4 range such as 10.101.0.0/16');
+    }
+    options.clusterCidr = flags.clusterCidr;
+  }
+  if (flags.runtime === 'docker') options.dockerFlags = dockerFlags(flags, options.count);
   if (flags.nodeIp) {
     if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(flags.nodeIp)) throw new UserError(`invalid --node-ip "${flags.nodeIp}"`, 'give an IPv4 address');
     options.nodeIp = flags.nodeIp;
@@ -79,8 +105,26 @@ export function agentOptions(flags: AgentFlags): AgentOptions {
   return options;
 }
 
+function dockerFlags(flags: AgentFlags, count: number | undefined): DockerFlags {
+  if (count !== undefined) throw new UserError('--count runs hollow nodes', 'use --runtime fake with --count');
+  if (!flags.profile) throw new UserError('--runtime docker needs --profile', 'name the profile whose network and labels the pods get');
+  if (!flags.sandboxImage) throw new UserError('--runtime docker needs --sandbox-image', 'give the pod sandbox image tag (skiff start passes it)');
+  return {
+    profile: flags.profile,
+    network: flags.network ?? `skiff-${flags.profile}`,
+    sandboxImage: flags.sandboxImage,
+    nodeContainerId: flags.nodeContainer ?? flags.nodeName,
+    clusterDns: flags.clusterDns,
+  };
+}
+
 export async function runAgentCommand(flags: AgentFlags): Promise<void> {
-  const agent = await runAgent(agentOptions(flags));
+  const { dockerFlags: docker, ...options } = agentOptions(flags);
+  if (docker) {
+    const engine = new DockerContainerEngine(connect());
+    options.docker = { ...docker, engine };
+  }
+  const agent = await runAgent(options);
   process.stderr.write(`skiff agent running node${agent.nodeNames.length > 1 ? 's' : ''} ${summarize(agent.nodeNames)}\n`);
   exitOnSignals(() => agent.stop());
 }
@@ -95,7 +139,7 @@ export function registerAgent(program: Command): void {
     .description('run the node agent (kubelet) for one node, or --count hollow nodes')
     .requiredOption('--kubeconfig <file>', 'kubeconfig to reach the API server with')
     .requiredOption('--node-name <name>', 'the Node to register (with --count: the prefix of NAME-0 … NAME-N-1)')
-    .option('--runtime <runtime>', 'container runtime: fake (hollow pods, no containers)', 'fake')
+    .option('--runtime <runtime>', 'container runtime: docker (pods as containers) or fake (hollow pods, no containers)', 'fake')
     .option('--count <n>', 'run this many hollow nodes in this process')
     .option('--cpu <quantity>', 'cpu capacity of each node', '4')
     .option('--memory <quantity>', 'memory capacity of each node', '8Gi')
@@ -105,5 +149,11 @@ export function registerAgent(program: Command): void {
     .option('--register-with-taints <k=v:Effect,...>', 'taints to register the node with')
     .option('--pod-cidr <cidr>', 'the node\'s pod IP range (default: a free /24 of 10.244.0.0/16)')
     .option('--node-ip <ip>', 'the node\'s InternalIP (default: this host\'s first non-loopback IPv4)')
+    .option('--cluster-cidr <cidr>', 'the range nodes take their /24 pod ranges from (default 10.244.0.0/16)')
+    .option('--profile <name>', 'docker runtime: the profile whose network and labels pods get')
+    .option('--network <name>', 'docker runtime: the network pods join (default skiff-<profile>)')
+    .option('--sandbox-image <tag>', 'docker runtime: the pod sandbox image')
+    .option('--node-container <id>', 'docker runtime: the node\'s container, whose network hostNetwork pods share (default: the node name)')
+    .option('--cluster-dns <ip>', 'the DNS server pods use', '10.96.0.10')
     .action(async (flags: AgentFlags) => runAgentCommand(flags));
 }
