@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { registerAgent } from './commands/agent.js';
 import { registerConfig } from './commands/config.js';
 import { registerControlPlane } from './commands/control-plane.js';
+import { registerLifecycle } from './commands/lifecycle.js';
 import { registerProfile } from './commands/profile.js';
+import { registerRunNode } from './commands/run-node.js';
 import { registerVersion } from './commands/version.js';
 import { ExitCode, UserError } from './errors.js';
 import { KUBERNETES_VERSION, SKIFF_VERSION } from '../api/version.js';
@@ -14,9 +16,11 @@ function buildProgram(): Command {
     .version(`skiff ${SKIFF_VERSION} (Kubernetes ${KUBERNETES_VERSION.gitVersion})`, '--version');
   registerControlPlane(program);
   registerAgent(program);
+  registerLifecycle(program);
   registerVersion(program);
   registerProfile(program);
   registerConfig(program);
+  registerRunNode(program);
   return program;
 }
 

@@ -79,10 +79,12 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Run
     throw new Error(`failed to start the control plane: ${(err as Error).message}`, { cause: err });
   }
 
-  const entry = { server: server.address, caPem };
+  // Clients elsewhere (other nodes) reach it at the advertised address, which its certificate names.
+  const served = config.advertiseAddress && isWildcard(config.host) ? `https://${config.advertiseAddress}:${server.port()}` : server.address;
+  const entry = { server: served, caPem };
   if (config.nodeKubeconfigOut) writeKubeconfig(resolve(config.nodeKubeconfigOut), { ...entry, name: 'skiff', token: server.nodeToken });
   if (config.kubeconfigOut) writeKubeconfig(resolve(config.kubeconfigOut), { ...entry, name: 'skiff', token: server.adminToken });
-  return { address: server.address, stop: stopAll };
+  return { address: served, stop: stopAll };
 }
 
 function startMirrorPods(
@@ -98,6 +100,10 @@ function startMirrorPods(
       client.close();
     },
   };
+}
+
+function isWildcard(host: string): boolean {
+  return host === '' || host === '0.0.0.0' || host === '::';
 }
 
 function loopbackFor(host: string): string {

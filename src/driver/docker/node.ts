@@ -2,7 +2,10 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ExecResult, Node, NodeRole, NodeState } from '../driver.js';
-import { networkName, volumeName } from '../driver.js';
+import { LABEL_NODE, LABEL_PROFILE, networkName, volumeName } from '../driver.js';
+
+/** Pod containers carry the pod's uid (and the profile and node labels); node containers do not. */
+const POD_UID_LABEL = 'io.kubernetes.pod.uid';
 import { call, isNotFound, wrap } from './engine.js';
 
 export class DockerNode implements Node {
@@ -29,6 +32,11 @@ export class DockerNode implements Node {
 
   async stop(timeoutSeconds = 10): Promise<void> {
     await ignoreStatus(304, `stop node ${this.name}`, () => this.container.stop({ t: timeoutSeconds }));
+    // Its pods are sibling containers: a stopped node runs none of them, as a machine shut down.
+    const pods = await call(`list the pods of node ${this.name}`, () =>
+      this.docker.listContainers({ filters: { label: [`${LABEL_PROFILE}=${this.profile}`, `${LABEL_NODE}=${this.name}`, POD_UID_LABEL] } }),
+    );
+    await Promise.all(pods.map((c) => ignoreStatus(304, `stop a pod container of node ${this.name}`, () => this.docker.getContainer(c.Id).stop({ t: 5 }))));
   }
 
   async pause(): Promise<void> {

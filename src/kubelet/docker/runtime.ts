@@ -76,6 +76,10 @@ export class DockerRuntime implements Runtime {
 
   async runPodSandbox(config: SandboxConfig): Promise<RuntimeSandbox> {
     const domain = this.o.clusterDomain ?? 'cluster.local';
+    // Containers of this pod left by an agent that ran before (a node restart) hold its names and
+    // its address: the kubelet removes what it does not adopt.
+    const stale = await this.o.engine.list({ ...this.ownLabels, [LABELS.podUid]: config.podUid });
+    await Promise.all(stale.map((c) => this.o.engine.remove(c.id)));
     const started = await this.o.engine.run({
       name: containerName('POD', config, 0),
       image: this.o.sandboxImage,

@@ -1,0 +1,77 @@
+// The one process of a node container (DESIGN "The picture"): on the control-plane node the
+// control plane (API server, scheduler, controller-manager, mirror pods) and then the node agent
+// with the Docker runtime; on a worker the agent alone. Everything it keeps lives in the node's
+// state volume, so a stopped node comes back with the same objects.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ContainerEngine } from '../driver/engine.js';
+import { NODE_STATE_DIR } from '../driver/driver.js';
+import { runAgent, type RunningAgent } from '../kubelet/agent.js';
+import { defaultNodeIp } from '../kubelet/node.js';
+import { startControlPlane, type RunningControlPlane } from './controlplane.js';
+
+export const API_SERVER_PORT = 6443;
+/** Files the control-plane node leaves in its state volume for `skiff start` to read. */
+export const ADMIN_KUBECONFIG = join(NODE_STATE_DIR, 'admin.kubeconfig');
+export const NODE_KUBECONFIG = join(NODE_STATE_DIR, 'node.kubeconfig');
+
+export interface NodeProcessOptions {
+  role: 'control-plane' | 'worker';
+  name: string;
+  profile: string;
+  network: string;
+  sandboxImage: string;
+  clusterCidr: string;
+  clusterDns: string;
+  cpu?: string;
+  memory?: string;
+  engine: ContainerEngine;
+  log?: (message: string) => void;
+}
+
+export interface RunningNode {
+  stop(): Promise<void>;
+}
+
+export async function runNodeProcess(o: NodeProcessOptions): Promise<RunningNode> {
+  const ip = defaultNodeIp();
+  let controlPlane: RunningControlPlane | undefined;
+  if (o.role === 'control-plane') {
+    controlPlane = await startControlPlane({
+      dataDir: join(NODE_STATE_DIR, 'control-plane'),
+      host: '0.0.0.0',
+      port: API_SERVER_PORT,
+      advertiseAddress: ip,
+      extraSans: [ip, o.name],
+      kubeconfigOut: ADMIN_KUBECONFIG,
+      nodeKubeconfigOut: NODE_KUBECONFIG,
+      nodeName: o.name,
+      log: o.log,
+    });
+  }
+  if (!existsSync(NODE_KUBECONFIG)) throw new Error(`no node credential at ${NODE_KUBECONFIG}`);
+  let agent: RunningAgent;
+  try {
+    agent = await runAgent({
+      kubeconfig: NODE_KUBECONFIG,
+      nodeName: o.name,
+      runtime: 'docker',
+      docker: { engine: o.engine, profile: o.profile, network: o.network, sandboxImage: o.sandboxImage, nodeContainerId: o.name, clusterDns: o.clusterDns },
+      clusterCidr: o.clusterCidr,
+      nodeIp: ip,
+      cpu: o.cpu,
+      memory: o.memory,
+      labels: o.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {},
+      log: o.log,
+    });
+  } catch (err) {
+    await controlPlane?.stop();
+    throw err;
+  }
+  return {
+    async stop() {
+      await agent.stop();
+      await controlPlane?.stop();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// `skiff start` end to end, as a user runs it: the real CLI (bin/skiff.js) with its own SKIFF_HOME
+// and KUBECONFIG, real Docker and real kubectl 1.32. A Ready control-plane node with the control
+// plane's mirror pods; a Deployment serving HTTP from its pods; stop (status says so, exit 5) and
+// start again with the same objects and pod addresses; delete leaving nothing of the profile.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerDriver } from '../../src/driver/docker/driver.js';
+import { repoRoot } from '../helpers/controlplane.js';
+import { labelled, requireDocker, uniqueProfile } from '../helpers/docker.js';
+import { ensureBusyboxImage } from '../helpers/images.js';
+import { Kubectl } from '../helpers/kubectl.js';
+import { eventually, row } from '../helpers/suite.js';
+
+const run = promisify(execFile);
+const driver = new DockerDriver();
+const profile = uniqueProfile('st');
+const home = mkdtempSync(join(tmpdir(), 'skiff-start-e2e-'));
+const env = { ...process.env, SKIFF_HOME: join(home, 'skiff'), KUBECONFIG: join(home, 'kubeconfig') };
+const k = new Kubectl({ kubeconfig: env.KUBECONFIG, version: '1.32', cacheDir: join(home, 'kubectl-cache') });
+let image = '';
+
+async function skiff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [join(repoRoot, 'bin', 'skiff.js'), ...args], { env, cwd: repoRoot, timeout: 180_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+function fetchText(ip: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = get({ host: ip, port, path: '/', timeout: 3000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
+}
+
+async function webPods(): Promise<{ name: string; ip: string; phase: string }[]> {
+  const list = JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json']));
+  return list.items.filter((p: any) => !p.metadata.deletionTimestamp)
+    .map((p: any) => ({ name: p.metadata.name, ip: p.status.podIP, phase: p.status.phase }))
+    .sort((a: any, b: any) => a.name.localeCompare(b.name));
+}
+
+beforeAll(async () => {
+  await requireDocker(driver);
+  image = await ensureBusyboxImage(driver);
+}, 120_000);
+
+afterAll(async () => {
+  await skiff('delete', '-p', profile);
+  await driver.removeProfile(profile);
+  rmSync(home, { recursive: true, force: true });
+}, 120_000);
+
+describe('skiff start', () => {
+  it('starts a cluster whose node is Ready and whose control plane shows in kube-system', async () => {
+    const r = await skiff('start', '-p', profile);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/✓ Creating the control-plane node/);
+    expect(r.stderr).toMatch(new RegExp(`Done! kubectl is now configured to use "${profile}"`));
+    const config = readFileSync(env.KUBECONFIG, 'utf8');
+    expect(config).toMatch(new RegExp(`current-context: ${profile}`));
+    expect(row(await k.ok(['get', 'nodes']), profile).slice(1, 3)).toEqual(['Ready', 'control-plane']);
+    await eventually(async () => {
+      const out = await k.ok(['get', 'pods', '-n', 'kube-system']);
+      for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) expect(row(out, `${c}-${profile}`).slice(1, 3)).toEqual(['1/1', 'Running']);
+    }, 30_000, 250);
+  });
+
+  it('runs a Deployment whose pods serve HTTP from their own addresses', async () => {
+    await k.ok(['create', 'deployment', 'web', `--image=${image}`, '--replicas=2', '--',
+      'sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']);
+    const pods = await eventually(async () => {
+      const list = await webPods();
+      expect(list.map((p) => p.phase)).toEqual(['Running', 'Running']);
+      return list;
+    }, 60_000, 250);
+    for (const p of pods) expect((await eventually(() => fetchText(p.ip, 8080), 10_000, 200)).trim()).toBe(p.name);
+  });
+
+  it('stop keeps the state; status says it is down; start brings the same pods back', async () => {
+    const before = await webPods();
+    expect((await skiff('stop', '-p', profile)).code).toBe(0);
+    const down = await skiff('status', '-p', profile, '-o', 'json');
+    expect(down.code).toBe(5);
+    expect(JSON.parse(down.stdout)).toEqual([{ Name: profile, Host: 'Stopped', APIServer: 'Stopped' }]);
+    expect((await labelled(profile)).containers.length).toBeGreaterThan(0); // stopped, not removed
+
+    const again = await skiff('start', '-p', profile);
+    expect(again.code, again.stderr).toBe(0);
+    const up = await skiff('status', '-p', profile, '-o', 'json');
+    expect(up.code).toBe(0);
+    expect(JSON.parse(up.stdout)).toEqual([{ Name: profile, Host: 'Running', APIServer: 'Running' }]);
+    const after = await eventually(async () => {
+      const list = await webPods();
+      expect(list.map((p) => p.phase)).toEqual(['Running', 'Running']);
+      return list;
+    }, 60_000, 250);
+    expect(after).toEqual(before);
+    for (const p of after) expect((await eventually(() => fetchText(p.ip, 8080), 10_000, 200)).trim()).toBe(p.name);
+  });
+
+  it('delete leaves no container, network or volume of the profile, and no kubeconfig entry', async () => {
+    expect((await skiff('delete', '-p', profile)).code).toBe(0);
+    expect(await labelled(profile)).toEqual({ containers: [], networks: [], volumes: [] });
+    expect(readFileSync(env.KUBECONFIG, 'utf8')).not.toContain(profile);
+    const status = await skiff('status', '-p', profile);
+    expect(status.code).toBe(4);
+  });
+});
