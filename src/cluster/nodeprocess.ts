@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerEngine } from '../driver/engine.js';
 import { NODE_STATE_DIR } from '../driver/driver.js';
+import { ApiClient } from '../client/client.js';
 import { runAgent, type RunningAgent } from '../kubelet/agent.js';
+import { IpAddressManager, KubeProxy } from '../proxy/index.js';
 import { defaultNodeIp } from '../kubelet/node.js';
 import { startControlPlane, type RunningControlPlane } from './controlplane.js';
 
@@ -68,10 +70,35 @@ export async function runNodeProcess(o: NodeProcessOptions): Promise<RunningNode
     await controlPlane?.stop();
     throw err;
   }
+  const proxy = await startProxy(o, controlPlane !== undefined);
   return {
     async stop() {
+      await proxy.stop();
       await agent.stop();
       await controlPlane?.stop();
+    },
+  };
+}
+
+/**
+ * kube-proxy: NodePorts on every node; the ClusterIPs on the control-plane node alone, which adds
+ * each as a /32 on its interface (it has NET_ADMIN) so that every container on the network, for
+ * which 10.96.0.0/12 is on-link, reaches it by ARP.
+ */
+async function startProxy(o: NodeProcessOptions, holdsClusterIPs: boolean): Promise<{ stop(): Promise<void> }> {
+  const client = ApiClient.fromKubeconfig(NODE_KUBECONFIG, `kube-proxy skiff/${o.name}`);
+  const proxy = new KubeProxy({
+    client,
+    nodeName: o.name,
+    clusterIPs: holdsClusterIPs,
+    addresses: holdsClusterIPs ? new IpAddressManager({ interfaceName: 'eth0' }) : undefined,
+    log: o.log,
+  });
+  await proxy.start();
+  return {
+    async stop() {
+      await proxy.stop();
+      client.close();
     },
   };
 }

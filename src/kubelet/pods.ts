@@ -441,8 +441,8 @@ export class PodSyncer {
   private async writeStatus(pod: KubeObject, st: PodState): Promise<void> {
     let status = this.buildStatus(pod, st);
     if (!st.finished && isTerminalPhase(String(status.phase))) {
-      // A pod that completed: its sandbox goes, and the status says so in the same write.
-      await this.stopSandbox(st);
+      // A pod that completed: its sandbox stops, and the status says so in the same write.
+      await this.stopSandbox(st, false);
       st.finished = true;
       status = this.buildStatus(pod, st);
     }
@@ -491,13 +491,19 @@ export class PodSyncer {
   }
 
   /** Stops the sandbox (and so every container), keeping the records for the status. */
-  private async stopSandbox(st: PodState): Promise<void> {
+  /**
+   * Stops the sandbox and frees the pod's IP. A pod that completed keeps its stopped containers
+   * (their logs stay readable) until it is deleted; `remove` then takes them away.
+   */
+  private async stopSandbox(st: PodState, remove = true): Promise<void> {
     if (st.sandbox) {
       await this.deps.runtime.stopPodSandbox(st.sandbox.id);
       await this.refresh(st);
-      await this.deps.runtime.removePodSandbox(st.sandbox.id);
-      this.bySandbox.delete(st.sandbox.id);
-      st.sandbox = undefined;
+      if (remove) {
+        await this.deps.runtime.removePodSandbox(st.sandbox.id);
+        this.bySandbox.delete(st.sandbox.id);
+        st.sandbox = undefined;
+      }
     }
     this.deps.ips.release(st.uid);
   }

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerDriver } from '../../src/driver/docker/driver.js';
 import { repoRoot } from '../helpers/controlplane.js';
-import { labelled, requireDocker, uniqueProfile } from '../helpers/docker.js';
+import { docker as dockerCli, labelled, requireDocker, uniqueProfile } from '../helpers/docker.js';
 import { ensureBusyboxImage } from '../helpers/images.js';
 import { Kubectl } from '../helpers/kubectl.js';
 import { eventually, row } from '../helpers/suite.js';
@@ -87,6 +87,33 @@ describe('skiff start', () => {
       return list;
     }, 60_000, 250);
     for (const p of pods) expect((await eventually(() => fetchText(p.ip, 8080), 10_000, 200)).trim()).toBe(p.name);
+  });
+
+  it('a Service\'s ClusterIP answers from a pod, spread over the replicas; its NodePort answers on the node', async () => {
+    await k.ok(['expose', 'deployment', 'web', '--port=80', '--target-port=8080', '--type=NodePort']);
+    const svc = JSON.parse(await k.ok(['get', 'service', 'web', '-o', 'json']));
+    const clusterIP: string = svc.spec.clusterIP;
+    expect(clusterIP).toMatch(/^10\.96\./);
+    // A client pod asks the ClusterIP eight times (each retried until kube-proxy serves it, which
+    // follows the Service within a moment); its output is read from its stopped container.
+    // busybox-static's own `wget -T` crashes, hence timeout(1).
+    await k.ok(['run', 'client', `--image=${image}`, '--restart=Never', '--',
+      'sh', '-c', `for i in 1 2 3 4 5 6 7 8; do n=0; until timeout 3 wget -qO- http://${clusterIP}/; do n=$((n+1)); [ $n -gt 40 ] && exit 1; sleep 0.25; done; done`]);
+    const phase = await eventually(async () => {
+      const p = JSON.parse(await k.ok(['get', 'pod', 'client', '-o', 'json']));
+      expect(['Succeeded', 'Failed']).toContain(p.status.phase);
+      return p.status.phase;
+    }, 40_000, 250);
+    const id = await dockerCli('ps', '-aq', '--filter', 'label=io.kubernetes.pod.name=client', '--filter', 'label=io.kubernetes.docker.type=container');
+    const output = await dockerCli('logs', id);
+    expect(phase, output).toBe('Succeeded');
+    const answers = output.split('\n').filter(Boolean);
+    expect(answers).toHaveLength(8);
+    expect(new Set(answers)).toEqual(new Set((await webPods()).map((p) => p.name)));
+    const nodeIp = JSON.parse(await k.ok(['get', 'node', profile, '-o', 'json'])).status.addresses.find((a: any) => a.type === 'InternalIP').address;
+    const served = await eventually(() => fetchText(nodeIp, svc.spec.ports[0].nodePort), 10_000, 200);
+    expect((await webPods()).map((p) => p.name)).toContain(served.trim());
+    await k.ok(['delete', 'pod', 'client']);
   });
 
   it('stop keeps the state; status says it is down; start brings the same pods back', async () => {

@@ -80,7 +80,9 @@ async function assemble(image: string, links: Array<[target: string, inImage: st
   await cp(join(IMAGES, image), dir, { recursive: true });
   await mkdir(join(dir, 'rootfs/tmp'), { recursive: true });
   await chmod(join(dir, 'rootfs/tmp'), 0o1777);
-  for (const [target, inImage] of links) await link(target, join(dir, 'rootfs', inImage));
+  // Binaries share libraries (libc…): each path in the image is linked once.
+  const unique = new Map(links.map(([target, inImage]) => [inImage, target]));
+  for (const [inImage, target] of unique) await link(target, join(dir, 'rootfs', inImage));
   return dir;
 }
 
@@ -116,8 +118,11 @@ export async function prepareNodeImage(root = PROJECT_ROOT): Promise<PreparedCon
   if (!existsSync(join(root, 'dist/cli/main.js'))) {
     throw new DriverError(`failed to assemble the node image: ${join(root, 'dist')} is not built (run npm run build)`);
   }
+  // iproute2's `ip`: kube-proxy on the control-plane node adds each ClusterIP to its interface.
+  const ip = ['/usr/bin/ip', '/bin/ip', '/sbin/ip', '/usr/sbin/ip'].find((p) => existsSync(p));
   const links: Array<[string, string]> = [
     ...binaryWithLibraries(process.execPath, '/usr/local/bin/node'),
+    ...(ip ? binaryWithLibraries(ip, '/usr/bin/ip') : []),
     ...['dist', 'bin', 'package.json'].map((p): [string, string] => [join(root, p), `/skiff/${p}`]),
     ...productionPackages(root).flatMap((d) => packageLinks(d, `/skiff/${d.slice(root.length + 1)}`)),
   ];
