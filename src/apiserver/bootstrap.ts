@@ -9,7 +9,15 @@ import { StatusError } from './errors.js';
 import type { ResourceRegistry } from './registry.js';
 import type { ObjectStore, RequestContext } from './rest.js';
 
+/** The `kubernetes` Service's ClusterIP: the first address of the service range (10.96.0.1 by default). */
 export const KUBERNETES_SERVICE_IP = '10.96.0.1';
+
+/** The first usable address of an IPv4 CIDR: where upstream puts the `kubernetes` Service. */
+export function firstServiceIp(cidr: string): string {
+  const [base] = cidr.split('/');
+  const n = base!.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) + 1;
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
 
 interface Endpoint {
   address: string;
@@ -20,14 +28,14 @@ function namespaceObject(name: string): KubeObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
 }
 
-function kubernetesService(): KubeObject {
+function kubernetesService(clusterIP: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: {
       type: 'ClusterIP',
-      clusterIP: KUBERNETES_SERVICE_IP,
+      clusterIP,
       ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
       sessionAffinity: 'None',
     },
@@ -87,10 +95,10 @@ async function ensure(objects: ObjectStore, def: ResourceDef | undefined, obj: K
   await objects.guaranteedUpdate(def, obj.metadata.namespace, obj.metadata.name!, ctx, (cur) => ({ ...cur, ...Object.fromEntries(fields.map((f) => [f, obj[f]])) }));
 }
 
-export async function bootstrapObjects(objects: ObjectStore, registry: ResourceRegistry, ctx: RequestContext, endpoint: Endpoint): Promise<void> {
+export async function bootstrapObjects(objects: ObjectStore, registry: ResourceRegistry, ctx: RequestContext, endpoint: Endpoint, serviceIp = KUBERNETES_SERVICE_IP): Promise<void> {
   const find = (group: string, version: string, plural: string) => registry.find(group, version, plural);
   for (const name of SYSTEM_NAMESPACES) await createIfMissing(objects, find('', 'v1', 'namespaces'), namespaceObject(name), ctx);
-  await createIfMissing(objects, find('', 'v1', 'services'), kubernetesService(), ctx);
+  await createIfMissing(objects, find('', 'v1', 'services'), kubernetesService(serviceIp), ctx);
   await ensure(objects, find('', 'v1', 'endpoints'), kubernetesEndpoints(endpoint), ctx, ['subsets']);
   await ensure(objects, find('discovery.k8s.io', 'v1', 'endpointslices'), kubernetesEndpointSlice(endpoint), ctx, ['endpoints', 'ports']);
   const policy = bootstrapPolicy();

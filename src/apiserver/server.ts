@@ -14,7 +14,7 @@ import { DefaultTolerationSeconds, NamespaceLifecycle, ServiceAllocation } from 
 import { RbacAuthorizer, forbiddenMessage } from './auth/rbac.js';
 import { TokenAuthenticator, loadOrCreateServiceAccountKey } from './auth/tokens.js';
 import type { UserInfo } from './auth/user.js';
-import { bootstrapObjects } from './bootstrap.js';
+import { bootstrapObjects, firstServiceIp } from './bootstrap.js';
 import { PrefixCache } from './cache.js';
 import { CrdAdmission, CustomResourceSync } from './crds.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
@@ -83,7 +83,8 @@ export class ApiServer {
   async start(): Promise<void> {
     const { dataDir } = this.options;
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    this.pki = await ensurePki(join(dataDir, 'pki'), [...(this.options.extraSans ?? []), this.options.host, this.options.advertiseAddress ?? ''].filter(Boolean));
+    const serviceIp = firstServiceIp(this.options.serviceCidr ?? '10.96.0.0/16');
+    this.pki = await ensurePki(join(dataDir, 'pki'), [...(this.options.extraSans ?? []), this.options.host, this.options.advertiseAddress ?? '', serviceIp].filter(Boolean));
     this.adminToken = loadOrCreateToken(dataDir, 'admin.token');
     this.authenticator.add(this.adminToken, { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] });
     // One credential shared by the node agents: the group system:nodes is bound to system:node.
@@ -105,7 +106,7 @@ export class ApiServer {
     this.openapi = new OpenApiV3(this.registry);
     await this.listen();
     // After listen: the kubernetes Endpoints need the port, which may have been picked at random.
-    await bootstrapObjects(this.objects, this.registry, this.systemContext(), this.advertise());
+    await bootstrapObjects(this.objects, this.registry, this.systemContext(), this.advertise(), firstServiceIp(this.options.serviceCidr ?? '10.96.0.0/16'));
     this.ready = true;
   }
 

@@ -18,6 +18,8 @@ export interface ControlPlaneConfig {
   port: number;
   extraSans?: string[];
   advertiseAddress?: string;
+  /** Where Service ClusterIPs come from (10.96.0.0/16 by default): the first /16 of the profile's network. */
+  serviceCidr?: string;
   /** Where to write the admin kubeconfig once everything serves. */
   kubeconfigOut?: string;
   /** Where to write the node agents' kubeconfig (their own token, group system:nodes). */
@@ -45,6 +47,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Run
     port: config.port,
     extraSans: config.extraSans,
     advertiseAddress: config.advertiseAddress,
+    serviceCidr: config.serviceCidr,
     defaultTolerationSeconds: config.controllerOptions?.defaultTolerationSeconds,
   });
   await server.start();

@@ -9,11 +9,13 @@ import type { Driver, NetworkInfo, Node } from '../driver/driver.js';
 import { ensureBuilt, prepareNodeImage, prepareSandboxImage } from '../driver/docker/nodeimage.js';
 import { runStep, type EventSink } from '../cli/output/events.js';
 import { mergeKubeconfig, removeFromKubeconfig } from './kubeconfig.js';
-import { ADMIN_KUBECONFIG, API_SERVER_PORT } from './nodeprocess.js';
+import { ADMIN_KUBECONFIG, API_SERVER_PORT, NODE_KUBECONFIG, NODE_KUBECONFIG_ENV } from './nodeprocess.js';
 import { deleteProfile, profileExists, saveProfile, type Profile } from './profiles.js';
 
 export interface StartOptions {
   profile: string;
+  /** Nodes in all, the control-plane node included (default 1). */
+  nodes?: number;
   cpus?: number;
   memoryMiB?: number;
   /** Wait for the node to be Ready (default true). */
@@ -32,6 +34,7 @@ interface StartContext {
   node?: Node;
   server?: string;
   kubeconfig?: { caPem: string; token: string };
+  workers: Node[];
 }
 
 export interface StartResult {
@@ -44,6 +47,20 @@ export interface StartResult {
 /** The control-plane node's name is the profile's, as minikube's is. */
 export function controlPlaneName(profile: string): string {
   return profile;
+}
+
+/** Worker names follow minikube's: <profile>-m02, <profile>-m03 … */
+export function workerName(profile: string, index: number): string {
+  return `${profile}-m${String(index).padStart(2, '0')}`;
+}
+
+/**
+ * Services take the first /16 of the profile's /12 (10.96.0.0/16 for the first profile), which is
+ * on-link for every container of the profile; kube-dns is its .10, as upstream's default.
+ */
+export function serviceRangeOf(network: NetworkInfo): { cidr: string; dns: string } {
+  const [a, b] = network.subnet.split('.');
+  return { cidr: `${a}.${b}.0.0/16`, dns: `${a}.${b}.0.10` };
 }
 
 /** Pods take /24s from the second /16 of the profile's node range (10.101.0.0/16 for the first). */
@@ -65,7 +82,8 @@ const START_STEPS: Step[] = [
   { id: 'node', title: 'Creating the control-plane node', run: createOrFindNode },
   { id: 'boot', title: 'Starting the control plane', run: bootNode },
   { id: 'kubeconfig', title: 'Configuring kubectl', run: configureKubectl },
-  { id: 'ready', title: 'Waiting for the node to be Ready', run: waitReady },
+  { id: 'workers', title: 'Starting the worker nodes', run: startWorkers },
+  { id: 'ready', title: 'Waiting for the nodes to be Ready', run: waitReady },
 ];
 
 async function createOrFindNode(ctx: StartContext): Promise<void> {
@@ -82,17 +100,54 @@ async function createOrFindNode(ctx: StartContext): Promise<void> {
     name,
     role: 'control-plane',
     image: ctx.nodeImage!,
-    command: [
-      'node', '/skiff/bin/skiff.js', 'run-node', '--role', 'control-plane', '--name', name, '--profile', profile,
-      '--network', ctx.network!.name, '--sandbox-image', ctx.sandboxImage!, '--cluster-cidr', podRangeOf(ctx.network!),
-      ...(ctx.options.cpus ? ['--cpu', String(ctx.options.cpus)] : []),
-      ...(ctx.options.memoryMiB ? ['--memory', `${ctx.options.memoryMiB}Mi`] : []),
-    ],
+    command: nodeCommand(ctx, 'control-plane', name),
     publish: [API_SERVER_PORT],
     netAdmin: true,
     cpus: ctx.options.cpus,
     memoryBytes: ctx.options.memoryMiB ? ctx.options.memoryMiB * 1024 * 1024 : undefined,
   });
+}
+
+function nodeCommand(ctx: StartContext, role: 'control-plane' | 'worker', name: string): string[] {
+  return [
+    'node', '/skiff/bin/skiff.js', 'run-node', '--role', role, '--name', name, '--profile', ctx.options.profile,
+    '--network', ctx.network!.name, '--sandbox-image', ctx.sandboxImage!, '--cluster-cidr', podRangeOf(ctx.network!),
+    '--service-cidr', serviceRangeOf(ctx.network!).cidr, '--cluster-dns', serviceRangeOf(ctx.network!).dns,
+    ...(ctx.options.cpus ? ['--cpu', String(ctx.options.cpus)] : []),
+    ...(ctx.options.memoryMiB ? ['--memory', `${ctx.options.memoryMiB}Mi`] : []),
+  ];
+}
+
+/** Workers: found again (a restart) or created with the node credential the control plane wrote. */
+async function startWorkers(ctx: StartContext): Promise<void> {
+  const { profile } = ctx.options;
+  const wanted = Math.max(1, ctx.options.nodes ?? 1);
+  const existing = (await ctx.driver.listNodes(profile)).filter((n) => n.role === 'worker');
+  let credential: string | undefined;
+  for (let i = 2; i <= wanted; i++) {
+    const name = workerName(profile, i);
+    if (existing.some((n) => n.name === name)) continue;
+    credential ??= await readNodeFile(ctx.node!, NODE_KUBECONFIG);
+    existing.push(await ctx.driver.createNode({
+      profile,
+      name,
+      role: 'worker',
+      image: ctx.nodeImage!,
+      command: nodeCommand(ctx, 'worker', name),
+      env: { [NODE_KUBECONFIG_ENV]: Buffer.from(credential).toString('base64') },
+      cpus: ctx.options.cpus,
+      memoryBytes: ctx.options.memoryMiB ? ctx.options.memoryMiB * 1024 * 1024 : undefined,
+    }));
+  }
+  ctx.workers = existing;
+  await Promise.all(existing.map((n) => n.start()));
+}
+
+/** A file from a node's state volume (the node image has no shell: node reads it). */
+async function readNodeFile(node: Node, path: string): Promise<string> {
+  const r = await node.exec(['node', '-e', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(path)},'utf8'))`]);
+  if (r.code !== 0) throw new Error(`failed to read ${path} on node ${node.name}: ${r.stderr.trim()}`);
+  return r.stdout;
 }
 
 async function bootNode(ctx: StartContext): Promise<void> {
@@ -105,8 +160,8 @@ async function bootNode(ctx: StartContext): Promise<void> {
 async function configureKubectl(ctx: StartContext): Promise<void> {
   // The control plane wrote the admin kubeconfig into its state volume once it served.
   const text = await poll('the admin kubeconfig', 30_000, async () => {
-    const r = await ctx.node!.exec(['node', '-e', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(ADMIN_KUBECONFIG)},'utf8'))`]);
-    return r.code === 0 && r.stdout.includes('token') ? r.stdout : undefined;
+    const t = await readNodeFile(ctx.node!, ADMIN_KUBECONFIG);
+    return t.includes('token') ? t : undefined;
   });
   const doc = yaml.load(text) as { clusters: { cluster: Record<string, string> }[]; users: { user: { token: string } }[] };
   const caPem = Buffer.from(doc.clusters[0]!.cluster['certificate-authority-data']!, 'base64').toString('utf8');
@@ -118,10 +173,12 @@ async function waitReady(ctx: StartContext): Promise<void> {
   if (ctx.options.wait === false) return;
   const client = new ApiClient({ server: ctx.server!, caPem: ctx.kubeconfig!.caPem, token: ctx.kubeconfig!.token, userAgent: 'skiff' });
   try {
-    await poll(`node ${controlPlaneName(ctx.options.profile)} to be Ready`, ctx.options.waitTimeoutMs ?? 60_000, async () => {
-      const node = await client.get(Resources.nodes, undefined, controlPlaneName(ctx.options.profile)).catch(() => undefined);
-      const ready = ((node?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === 'Ready');
-      return ready?.status === 'True' || undefined;
+    const names = [controlPlaneName(ctx.options.profile), ...ctx.workers.map((w) => w.name)];
+    await poll(`nodes ${names.join(', ')} to be Ready`, ctx.options.waitTimeoutMs ?? 60_000, async () => {
+      const list = await client.list(Resources.nodes);
+      const ready = (name: string) => ((list.items.find((n) => n.metadata.name === name)?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [])
+        .some((c) => c.type === 'Ready' && c.status === 'True');
+      return names.every(ready) || undefined;
     });
   } finally {
     client.close();
@@ -131,7 +188,7 @@ async function waitReady(ctx: StartContext): Promise<void> {
 /** `skiff start`: creates the profile's cluster, or starts it again with everything it had. */
 export async function startCluster(driver: Driver, sink: EventSink, options: StartOptions): Promise<StartResult> {
   const started = performance.now();
-  const ctx: StartContext = { driver, sink, options, created: false };
+  const ctx: StartContext = { driver, sink, options, created: false, workers: [] };
   const fresh = !profileExists(options.profile);
   try {
     for (const step of START_STEPS) await runStep(sink, step.id, step.title, () => step.run(ctx));
@@ -143,7 +200,10 @@ export async function startCluster(driver: Driver, sink: EventSink, options: Sta
   const profile: Profile = {
     name: options.profile,
     driver: 'docker',
-    nodes: [{ name: controlPlaneName(options.profile), role: 'control-plane', ip: await ctx.node!.ip() }],
+    nodes: [
+      { name: controlPlaneName(options.profile), role: 'control-plane', ip: await ctx.node!.ip() },
+      ...(await Promise.all(ctx.workers.map(async (w) => ({ name: w.name, role: 'worker' as const, ip: await w.ip() })))),
+    ],
     apiServer: { hostPort: Number(new URL(ctx.server!).port) },
     kubernetesVersion: KUBERNETES_VERSION.gitVersion,
     addons: {},
@@ -190,6 +250,12 @@ export async function clusterStatus(driver: Driver, profile: string): Promise<No
     }
     return status;
   }));
+}
+
+/** `skiff node list` and `skiff ip`: each node's name, role and address on the profile network. */
+export async function listClusterNodes(driver: Driver, profile: string): Promise<{ name: string; role: string; ip: string }[]> {
+  const nodes = await driver.listNodes(profile);
+  return Promise.all(nodes.map(async (n) => ({ name: n.name, role: n.role, ip: await n.ip() })));
 }
 
 /** /readyz is public (system:public-info-viewer); the certificate is checked later by kubectl itself. */

@@ -2,7 +2,7 @@
 // control plane (API server, scheduler, controller-manager, mirror pods) and then the node agent
 // with the Docker runtime; on a worker the agent alone. Everything it keeps lives in the node's
 // state volume, so a stopped node comes back with the same objects.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerEngine } from '../driver/engine.js';
 import { NODE_STATE_DIR } from '../driver/driver.js';
@@ -16,6 +16,8 @@ export const API_SERVER_PORT = 6443;
 /** Files the control-plane node leaves in its state volume for `skiff start` to read. */
 export const ADMIN_KUBECONFIG = join(NODE_STATE_DIR, 'admin.kubeconfig');
 export const NODE_KUBECONFIG = join(NODE_STATE_DIR, 'node.kubeconfig');
+/** The environment variable a worker container gets its node kubeconfig in (base64). */
+export const NODE_KUBECONFIG_ENV = 'SKIFF_NODE_KUBECONFIG';
 
 export interface NodeProcessOptions {
   role: 'control-plane' | 'worker';
@@ -24,6 +26,8 @@ export interface NodeProcessOptions {
   network: string;
   sandboxImage: string;
   clusterCidr: string;
+  /** Service ClusterIPs (the control-plane node's API server allocates them). */
+  serviceCidr?: string;
   clusterDns: string;
   cpu?: string;
   memory?: string;
@@ -44,6 +48,7 @@ export async function runNodeProcess(o: NodeProcessOptions): Promise<RunningNode
       host: '0.0.0.0',
       port: API_SERVER_PORT,
       advertiseAddress: ip,
+      serviceCidr: o.serviceCidr,
       extraSans: [ip, o.name],
       kubeconfigOut: ADMIN_KUBECONFIG,
       nodeKubeconfigOut: NODE_KUBECONFIG,
@@ -51,6 +56,9 @@ export async function runNodeProcess(o: NodeProcessOptions): Promise<RunningNode
       log: o.log,
     });
   }
+  // A worker is handed the node credential by `skiff start` (from the control-plane node).
+  const handed = process.env[NODE_KUBECONFIG_ENV];
+  if (o.role === 'worker' && handed) writeFileSync(NODE_KUBECONFIG, Buffer.from(handed, 'base64'), { mode: 0o600 });
   if (!existsSync(NODE_KUBECONFIG)) throw new Error(`no node credential at ${NODE_KUBECONFIG}`);
   let agent: RunningAgent;
   try {
@@ -83,7 +91,7 @@ export async function runNodeProcess(o: NodeProcessOptions): Promise<RunningNode
 /**
  * kube-proxy: NodePorts on every node; the ClusterIPs on the control-plane node alone, which adds
  * each as a /32 on its interface (it has NET_ADMIN) so that every container on the network, for
- * which 10.96.0.0/12 is on-link, reaches it by ARP.
+ * which the profile's whole /12 (service range included) is on-link, reaches it by ARP.
  */
 async function startProxy(o: NodeProcessOptions, holdsClusterIPs: boolean): Promise<{ stop(): Promise<void> }> {
   const client = ApiClient.fromKubeconfig(NODE_KUBECONFIG, `kube-proxy skiff/${o.name}`);

@@ -72,6 +72,10 @@ describe('skiff start', () => {
     const config = readFileSync(env.KUBECONFIG, 'utf8');
     expect(config).toMatch(new RegExp(`current-context: ${profile}`));
     expect(row(await k.ok(['get', 'nodes']), profile).slice(1, 3)).toEqual(['Ready', 'control-plane']);
+    const ip = (await skiff('ip', '-p', profile)).stdout.trim();
+    expect(ip).toMatch(/^10\.\d+\.0\.2$/);
+    expect(JSON.parse((await skiff('node', 'list', '-p', profile, '-o', 'json')).stdout)).toEqual([{ name: profile, role: 'control-plane', ip }]);
+    expect((await skiff('kubectl', '-p', profile, '--', 'get', 'nodes', '-o', 'name')).stdout.trim()).toBe(`node/${profile}`);
     await eventually(async () => {
       const out = await k.ok(['get', 'pods', '-n', 'kube-system']);
       for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) expect(row(out, `${c}-${profile}`).slice(1, 3)).toEqual(['1/1', 'Running']);
@@ -93,7 +97,7 @@ describe('skiff start', () => {
     await k.ok(['expose', 'deployment', 'web', '--port=80', '--target-port=8080', '--type=NodePort']);
     const svc = JSON.parse(await k.ok(['get', 'service', 'web', '-o', 'json']));
     const clusterIP: string = svc.spec.clusterIP;
-    expect(clusterIP).toMatch(/^10\.96\./);
+    expect(clusterIP).toMatch(/^10\.\d+\.0\.\d+$/); // the first /16 of the profile's network
     // A client pod asks the ClusterIP eight times (each retried until kube-proxy serves it, which
     // follows the Service within a moment); its output is read from its stopped container.
     // busybox-static's own `wget -T` crashes, hence timeout(1).
@@ -104,7 +108,7 @@ describe('skiff start', () => {
       expect(['Succeeded', 'Failed']).toContain(p.status.phase);
       return p.status.phase;
     }, 40_000, 250);
-    const id = await dockerCli('ps', '-aq', '--filter', 'label=io.kubernetes.pod.name=client', '--filter', 'label=io.kubernetes.docker.type=container');
+    const id = await dockerCli('ps', '-aq', '--filter', 'label=io.kubernetes.pod.name=client', '--filter', 'label=io.kubernetes.docker.type=container', '--filter', `label=skiff.dev/profile=${profile}`);
     const output = await dockerCli('logs', id);
     expect(phase, output).toBe('Succeeded');
     const answers = output.split('\n').filter(Boolean);

@@ -13,6 +13,7 @@ interface RunNodeFlags {
   network?: string;
   sandboxImage: string;
   clusterCidr: string;
+  serviceCidr?: string;
   clusterDns: string;
   cpu?: string;
   memory?: string;
@@ -29,6 +30,7 @@ export async function runNodeCommand(flags: RunNodeFlags): Promise<void> {
     network: flags.network ?? `skiff-${flags.profile}`,
     sandboxImage: flags.sandboxImage,
     clusterCidr: flags.clusterCidr,
+    serviceCidr: flags.serviceCidr,
     clusterDns: flags.clusterDns,
     cpu: flags.cpu,
     memory: flags.memory,
@@ -48,6 +50,7 @@ export function registerRunNode(program: Command): void {
     .requiredOption('--sandbox-image <tag>', 'the pod sandbox image')
     .requiredOption('--cluster-cidr <cidr>', 'the range node pod ranges come from')
     .option('--network <name>', 'the profile network (default skiff-<profile>)')
+    .option('--service-cidr <cidr>', 'where Service ClusterIPs come from (the first /16 of the profile network)', '10.96.0.0/16')
     .option('--cluster-dns <ip>', 'the DNS server pods use', '10.96.0.10')
     .option('--cpu <quantity>', 'cpu capacity the node reports')
     .option('--memory <quantity>', 'memory capacity the node reports')

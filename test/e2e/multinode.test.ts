@@ -1,0 +1,71 @@
+// `skiff start --nodes 3`: a control-plane node and two workers (<profile>-m02, -m03), all Ready,
+// a Deployment spread over the three, and a ClusterIP reached from a worker's pod answering from
+// pods on every node; delete removes all three.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerDriver } from '../../src/driver/docker/driver.js';
+import { repoRoot } from '../helpers/controlplane.js';
+import { docker, labelled, requireDocker, uniqueProfile } from '../helpers/docker.js';
+import { ensureBusyboxImage } from '../helpers/images.js';
+import { Kubectl } from '../helpers/kubectl.js';
+import { eventually, row } from '../helpers/suite.js';
+
+const run = promisify(execFile);
+const driver = new DockerDriver();
+const profile = uniqueProfile('mn');
+const home = mkdtempSync(join(tmpdir(), 'skiff-multinode-e2e-'));
+const env = { ...process.env, SKIFF_HOME: join(home, 'skiff'), KUBECONFIG: join(home, 'kubeconfig') };
+const k = new Kubectl({ kubeconfig: env.KUBECONFIG, version: '1.32', cacheDir: join(home, 'kubectl-cache') });
+const NODES = [profile, `${profile}-m02`, `${profile}-m03`];
+let image = '';
+
+const skiff = (...args: string[]) => run(process.execPath, [join(repoRoot, 'bin', 'skiff.js'), ...args], { env, cwd: repoRoot, timeout: 180_000 });
+
+beforeAll(async () => {
+  await requireDocker(driver);
+  image = await ensureBusyboxImage(driver);
+}, 120_000);
+
+afterAll(async () => {
+  await skiff('delete', '-p', profile).catch(() => {});
+  await driver.removeProfile(profile);
+  rmSync(home, { recursive: true, force: true });
+}, 120_000);
+
+describe('skiff start --nodes 3', () => {
+  it('gives three Ready nodes', async () => {
+    await skiff('start', '-p', profile, '--nodes', '3');
+    const out = await k.ok(['get', 'nodes']);
+    expect(NODES.map((n) => row(out, n).slice(1, 3))).toEqual([['Ready', 'control-plane'], ['Ready', '<none>'], ['Ready', '<none>']]);
+  });
+
+  it('spreads a Deployment over the nodes, and a ClusterIP answers a worker\'s pod from every node', async () => {
+    await k.ok(['create', 'deployment', 'web', `--image=${image}`, '--replicas=6', '--',
+      'sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']);
+    const pods = await eventually(async () => {
+      const list = JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json'])).items;
+      expect(list.filter((p: any) => p.status.phase === 'Running')).toHaveLength(6);
+      return list as any[];
+    }, 60_000, 250);
+    expect(new Set(pods.map((p) => p.spec.nodeName))).toEqual(new Set(NODES));
+
+    await k.ok(['expose', 'deployment', 'web', '--port=80', '--target-port=8080']);
+    const ip = JSON.parse(await k.ok(['get', 'service', 'web', '-o', 'json'])).spec.clusterIP;
+    await k.ok(['run', 'client', `--image=${image}`, '--restart=Never', `--overrides={"spec":{"nodeName":"${NODES[1]}"}}`, '--',
+      'sh', '-c', `for i in $(seq 1 12); do n=0; until timeout 3 wget -qO- http://${ip}/; do n=$((n+1)); [ $n -gt 40 ] && exit 1; sleep 0.25; done; done`]);
+    await eventually(async () => expect(row(await k.ok(['get', 'pod', 'client']), 'client')[2]).toBe('Completed'), 40_000, 250);
+    const id = await docker('ps', '-aq', '--filter', 'label=io.kubernetes.pod.name=client', '--filter', 'label=io.kubernetes.docker.type=container', '--filter', `label=skiff.dev/profile=${profile}`);
+    const answered = new Set((await docker('logs', id)).split('\n').filter(Boolean));
+    const byNode = new Map(pods.map((p) => [p.metadata.name, p.spec.nodeName]));
+    expect(new Set([...answered].map((name) => byNode.get(name)))).toEqual(new Set(NODES));
+  });
+
+  it('delete removes every node', async () => {
+    await skiff('delete', '-p', profile);
+    expect(await labelled(profile)).toEqual({ containers: [], networks: [], volumes: [] });
+  });
+});
