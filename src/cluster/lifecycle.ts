@@ -7,7 +7,7 @@ import { ApiClient } from '../client/client.js';
 import { Resources } from '../client/resources.js';
 import type { Driver, NetworkInfo, Node } from '../driver/driver.js';
 import { ensureBuilt, prepareNodeImage, prepareSandboxImage } from '../driver/docker/nodeimage.js';
-import { runStep, type EventSink } from '../cli/output/events.js';
+import { runStep, type EventSink } from './progress.js';
 import { mergeKubeconfig, removeFromKubeconfig } from './kubeconfig.js';
 import { ADMIN_KUBECONFIG, API_SERVER_PORT, NODE_KUBECONFIG, NODE_KUBECONFIG_ENV } from './nodeprocess.js';
 import { deleteProfile, profileExists, saveProfile, type Profile } from './profiles.js';

@@ -1,10 +1,10 @@
 // Picks how progress looks: NDJSON for `-o json`, ink on a terminal, plain lines otherwise.
-import type { Reporter } from './events.js';
+import type { Reporter } from '../../cluster/progress.js';
 import { JsonReporter } from './json.js';
 import { PlainReporter } from './plain.js';
 
-export type { EventSink, ProgressEvent, Reporter } from './events.js';
-export { formatSeconds, nullSink, runStep } from './events.js';
+export type { EventSink, ProgressEvent, Reporter } from '../../cluster/progress.js';
+export { formatSeconds, nullSink, runStep } from '../../cluster/progress.js';
 export { JsonReporter } from './json.js';
 export { PlainReporter } from './plain.js';
 

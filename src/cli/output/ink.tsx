@@ -2,8 +2,8 @@
 // ones, drawn with ink on stderr. Loaded only when chosen (importing ink costs about a second here).
 import { Box, render, Text, type Instance } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { ProgressEvent, Reporter } from './events.js';
-import { formatSeconds } from './events.js';
+import type { ProgressEvent, Reporter } from '../../cluster/progress.js';
+import { formatSeconds } from '../../cluster/progress.js';
 
 interface StepLine {
   kind: 'step';

@@ -1,5 +1,5 @@
 // `-o json`: every event as one JSON object per line (NDJSON) on stderr, for scripts and IDEs.
-import type { ProgressEvent, Reporter } from './events.js';
+import type { ProgressEvent, Reporter } from '../../cluster/progress.js';
 import type { TextStream } from './plain.js';
 
 export class JsonReporter implements Reporter {

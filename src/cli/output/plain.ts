@@ -1,6 +1,6 @@
 // Plain lines for logs, pipes and CI: one line per event, nothing redrawn.
-import type { ProgressEvent, Reporter } from './events.js';
-import { formatSeconds } from './events.js';
+import type { ProgressEvent, Reporter } from '../../cluster/progress.js';
+import { formatSeconds } from '../../cluster/progress.js';
 
 export interface TextStream {
   write(chunk: string): unknown;
