@@ -23,8 +23,10 @@ export class DockerDriver implements Driver {
   async ensureNetwork(profile: string): Promise<NetworkInfo> {
     const existing = await this.inspectNetwork(profile);
     if (existing) return existing;
-    // Two profiles created at once may pick the same /12: the engine refuses the second, which retries.
-    for (let attempt = 0; attempt < 5; attempt++) {
+    // Two profiles created at once (two `skiff start`s, parallel tests) may pick the same /12: the
+    // engine refuses the second, which looks again after a random pause so the racers spread out.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 + Math.random() * 250));
       const taken = await this.takenSubnets();
       const addr = freeSubnet(taken);
       if (!addr) throw new DriverError(`failed to create network ${networkName(profile)}: no free /12 left in 10.0.0.0/8`);
