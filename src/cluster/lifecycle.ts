@@ -40,7 +40,6 @@ interface StartContext {
 export interface StartResult {
   profile: string;
   server: string;
-  kubeconfigPath: string;
   ms: number;
 }
 
@@ -215,7 +214,7 @@ export async function startCluster(driver: Driver, sink: EventSink, options: Sta
   saveProfile(profile);
   const ms = Math.round(performance.now() - started);
   sink.emit({ type: 'done', ms });
-  return { profile: options.profile, server: ctx.server!, kubeconfigPath: '', ms };
+  return { profile: options.profile, server: ctx.server!, ms };
 }
 
 /** `skiff stop`: stops every node; state stays in their volumes. */

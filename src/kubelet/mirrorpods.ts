@@ -10,6 +10,7 @@ import { SKIFF_VERSION } from '../api/version.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/errors.js';
 import { Resources } from '../client/resources.js';
 import type { Client } from '../client/types.js';
+import { rfc3339 } from './node.js';
 
 export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
@@ -36,10 +37,6 @@ export interface MirrorPodsConfig {
 
 const NAMESPACE = 'kube-system';
 const IMAGE = `skiff:${SKIFF_VERSION}`;
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-}
 
 /** The static pod a component would be described by; its hash names the config, as the kubelet's does. */
 export function staticPod(component: StaticComponent, nodeName: string): KubeObject {

@@ -3,14 +3,13 @@
 // its pods' own addresses, a deleted pod's containers removed, a crash-looping container counted
 // in RESTARTS, and an image that is not there shown as ErrImagePull, then ImagePullBackOff.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerDriver } from '../../src/driver/docker/driver.js';
 import { ensureBuilt, prepareSandboxImage } from '../../src/driver/docker/nodeimage.js';
 import { AgentProcess } from '../helpers/agent.js';
-import { docker, requireDocker, uniqueProfile } from '../helpers/docker.js';
+import { docker, fetchText, requireDocker, uniqueProfile } from '../helpers/docker.js';
 import { ensureBusyboxImage } from '../helpers/images.js';
 import { eventually, row, useControlPlane } from '../helpers/suite.js';
 
@@ -28,17 +27,6 @@ async function podsOf(selector: string): Promise<any[]> {
   return JSON.parse(await k().ok(['get', 'pods', '-l', selector, '-o', 'json'])).items.filter((p: any) => !p.metadata.deletionTimestamp);
 }
 
-/** GET http://ip:port/ from the host: the pod's own address on the profile network. */
-function fetchText(ip: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get({ host: ip, port, path: '/', timeout: 3000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-  });
-}
 
 beforeAll(async () => {
   await requireDocker(driver);

@@ -4,14 +4,13 @@
 // start again with the same objects and pod addresses; delete leaving nothing of the profile.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerDriver } from '../../src/driver/docker/driver.js';
 import { repoRoot } from '../helpers/controlplane.js';
-import { docker as dockerCli, labelled, requireDocker, uniqueProfile } from '../helpers/docker.js';
+import { docker as dockerCli, fetchText, labelled, requireDocker, uniqueProfile } from '../helpers/docker.js';
 import { ensureBusyboxImage } from '../helpers/images.js';
 import { Kubectl } from '../helpers/kubectl.js';
 import { eventually, row } from '../helpers/suite.js';
@@ -34,16 +33,6 @@ async function skiff(...args: string[]): Promise<{ code: number; stdout: string;
   }
 }
 
-function fetchText(ip: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get({ host: ip, port, path: '/', timeout: 3000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-  });
-}
 
 async function webPods(): Promise<{ name: string; ip: string; phase: string }[]> {
   const list = JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json']));

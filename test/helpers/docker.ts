@@ -2,6 +2,7 @@
 // driver, so the driver's claims are verified by something it does not control.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { get as httpGet } from 'node:http';
 import { request } from 'node:https';
 import { promisify } from 'node:util';
 import type { Driver } from '../../src/driver/driver.js';
@@ -79,4 +80,16 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>,
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** GET http://ip:port/ from the host: a pod's or node's own address on a profile network. */
+export function fetchText(ip: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet({ host: ip, port, path: '/', timeout: 3000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
 }
