@@ -29,7 +29,13 @@ export interface KeyPairPem {
 export interface ClusterPki {
   ca: KeyPairPem;
   server: KeyPairPem;
+  /** The API server's client certificate towards the kubelets (--kubelet-client-certificate). */
+  kubeletClient: KeyPairPem;
 }
+
+/** The kubelet client certificate's subject, as kubeadm issues it. */
+export const KUBELET_CLIENT_CN = 'kube-apiserver-kubelet-client';
+export const KUBELET_CLIENT_GROUP = 'system:masters';
 
 async function exportKeyPem(key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', key as webcrypto.CryptoKey);
@@ -137,7 +143,8 @@ function writePair(dir: string, base: string, pair: KeyPairPem): void {
 
 /**
  * Loads the PKI from `dir`, creating the CA on first start and (re)issuing the serving
- * certificate whenever it does not cover every requested name.
+ * certificate whenever it does not cover every requested name; the kubelet client certificate
+ * is made once.
  */
 export async function ensurePki(dir: string, extraNames: string[]): Promise<ClusterPki> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -152,5 +159,10 @@ export async function ensurePki(dir: string, extraNames: string[]): Promise<Clus
     server = await signLeaf(ca, { commonName: 'kube-apiserver', usage: 'server', ...names });
     writePair(dir, 'apiserver', server);
   }
-  return { ca, server };
+  let kubeletClient = readPair(dir, 'apiserver-kubelet-client');
+  if (!kubeletClient) {
+    kubeletClient = await signLeaf(ca, { commonName: KUBELET_CLIENT_CN, organizations: [KUBELET_CLIENT_GROUP], usage: 'client' });
+    writePair(dir, 'apiserver-kubelet-client', kubeletClient);
+  }
+  return { ca, server, kubeletClient };
 }

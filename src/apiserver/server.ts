@@ -27,6 +27,8 @@ import { parseRequestInfo, type RequestInfo } from './requestinfo.js';
 import { ObjectStore, type RequestContext } from './rest.js';
 import { parseLabelSelector } from './selectors.js';
 import { PodSubresources } from './subresources.js';
+import { KubeletClient, writeRawStatus } from './streaming.js';
+import type { Duplex } from 'node:stream';
 
 
 export interface ApiServerOptions {
@@ -72,6 +74,10 @@ export class ApiServer {
   private caches: PrefixCache[] = [];
   private crdSync!: CustomResourceSync;
   private server?: Server;
+  private subresources!: PodSubresources;
+  private kubeletClient?: KubeletClient;
+  /** Streams in progress, which closeAllConnections no longer sees once upgraded. */
+  private readonly upgraded = new Set<Duplex>();
   private ready = false;
   pki!: ClusterPki;
   adminToken!: string;
@@ -101,7 +107,9 @@ export class ApiServer {
     services.restore((await this.objects.list(this.def('', 'v1', 'services'), undefined, everything())).items);
 
     await this.startCaches();
-    const subresources = new PodSubresources(this.objects, this.registry, this.authorizer, this.authenticator);
+    this.kubeletClient = new KubeletClient(this.pki.kubeletClient);
+    const subresources = new PodSubresources(this.objects, this.registry, this.authorizer, this.authenticator, this.kubeletClient);
+    this.subresources = subresources;
     this.handler = new ResourceHandler({ registry: this.registry, objects: this.objects, subresources }, (def) => this.crdSync.crdFor(def));
     this.openapi = new OpenApiV3(this.registry);
     await this.listen();
@@ -143,6 +151,8 @@ export class ApiServer {
       { cert: this.pki.server.cert, key: this.pki.server.key, requestCert: false },
       (req, res) => void this.serve(req, res),
     );
+    // exec, attach and port-forward (WebSocket or SPDY/3.1) arrive as upgrade requests.
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.serveUpgrade(req, socket, head));
     // Watches and streams stay open for a long time: no request or header timeout here.
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 60_000;
@@ -182,6 +192,38 @@ export class ApiServer {
       return this.nonResource(url, info, req, res);
     } catch (err) {
       this.fail(res, err);
+    }
+  }
+
+  /**
+   * An upgrade request: authenticated and authorized as any other, then piped to the kubelet (or
+   * the pod). exec, attach and portforward need `create` even when they come as a WebSocket GET,
+   * as upstream's AuthorizePodWebsocketUpgradeCreatePermission check has it: `get` on
+   * pods/exec must not be enough to run commands.
+   */
+  private async serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    this.upgraded.add(socket);
+    socket.once('close', () => this.upgraded.delete(socket));
+    try {
+      const url = new URL(req.url ?? '/', 'https://localhost');
+      const user = this.authenticator.authenticate(bearerToken(req));
+      if (!user) throw unauthorized();
+      const parsed = parseRequestInfo(req.method ?? 'GET', url);
+      const connect = parsed.resource === 'pods' && ['exec', 'attach', 'portforward'].includes(parsed.subresource ?? '');
+      const info = connect ? { ...parsed, verb: 'create' } : parsed;
+      this.authorize(user, info);
+      const def = info.isResourceRequest && info.resource && info.name && info.subresource
+        ? this.registry.find(info.apiGroup, info.apiVersion, info.resource)
+        : undefined;
+      if (!def || !(def.subresources as string[] | undefined)?.includes(info.subresource!)) {
+        throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+      }
+      await this.subresources.upgrade(def, info, req, socket, head);
+    } catch (err) {
+      const status = err instanceof StatusError ? err : internalError(err);
+      if (!(err instanceof StatusError)) console.error('skiff apiserver: internal error:', err);
+      writeRawStatus(socket, status.toStatus());
     }
   }
 
@@ -266,8 +308,10 @@ export class ApiServer {
     this.ready = false;
     for (const cache of this.caches) cache.stop();
     this.crdSync?.stop();
+    this.kubeletClient?.close();
     if (this.server) {
       this.server.closeAllConnections();
+      for (const socket of this.upgraded) socket.destroy();
       await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     }
     await this.store?.close();

@@ -2,6 +2,7 @@
 // the access reviews, and the streaming ones (log, exec, attach, portforward, proxy) that belong to
 // the node agent.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ResourceDef } from '../api/resource.js';
 import { getPath, type KubeObject } from '../api/types.js';
 import type { RbacAuthorizer } from './auth/rbac.js';
@@ -14,6 +15,7 @@ import type { ResourceRegistry } from './registry.js';
 import type { RequestInfo } from './requestinfo.js';
 import type { DeleteOptions, ObjectStore, RequestContext } from './rest.js';
 import { labelSelectorFromObject, parseLabelSelector } from './selectors.js';
+import { chooseContainer, kubeletLocation, kubeletPath, podProxyTarget, proxiedPath, serviceProxyTarget, splitSchemeNamePort, type KubeletClient, type KubeletLocation } from './streaming.js';
 
 function now(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -25,6 +27,8 @@ export class PodSubresources implements Subresources {
     private readonly registry: ResourceRegistry,
     private readonly authorizer: RbacAuthorizer,
     private readonly authenticator: TokenAuthenticator,
+    /** The API server's client certificate towards the kubelets (logs, exec, attach, port-forward). */
+    private readonly kubeletClient?: KubeletClient,
   ) {}
 
   private def(group: string, version: string, plural: string): ResourceDef {
@@ -129,15 +133,73 @@ export class PodSubresources implements Subresources {
     return answerReview(def.kind, body, user, this.authorizer, namespace);
   }
 
-  /** log, exec, attach, portforward and proxy are served by the node agent that runs the pod. */
-  async stream(def: ResourceDef, info: RequestInfo, _req: IncomingMessage, _res: ServerResponse): Promise<void> {
-    const target = await this.objects.get(def, def.namespaced ? info.namespace : undefined, info.name!);
-    const what = `${def.plural}/${info.subresource}`;
-    if (def.kind === 'Pod') {
-      const node = getPath(target, ['spec', 'nodeName']);
-      if (!node) throw badRequest(`pod ${info.name} does not have a host assigned`);
-      throw serviceUnavailable(`${what} is not available: no node agent serves node "${String(node)}" yet`);
+  /** log and pods/proxy and services/proxy over plain HTTP; exec, attach and portforward need an upgrade. */
+  async stream(def: ResourceDef, info: RequestInfo, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const sub = info.subresource!;
+    if (sub === 'proxy') return this.proxy(def, info, url, req, res);
+    if (def.kind !== 'Pod') throw notFound(def.group, `${def.plural}/${sub}`, info.name!);
+    if (sub !== 'log') {
+      await this.podOf(info.namespace!, info.name!);
+      throw badRequest('Upgrade request required');
     }
-    throw serviceUnavailable(`${what} is not available: the proxy is served by the node agents, and none is connected yet`);
+    const pod = await this.podOf(info.namespace!, info.name!);
+    const container = chooseContainer(pod, url.searchParams.get('container'));
+    const location = await this.kubeletOf(pod);
+    await this.kubelet().streamGet(location, kubeletPath('log', pod, container, url.searchParams), req, res, { resource: 'pods/log', name: info.name! });
+  }
+
+  /** exec, attach and portforward (and WebSockets through pods/proxy or services/proxy), already authorized. */
+  async upgrade(def: ResourceDef, info: RequestInfo, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const sub = info.subresource!;
+    if (sub === 'proxy') {
+      const { target, path } = await this.proxyTarget(def, info, url);
+      this.kubelet().ws(req, socket, head, target, path);
+      return;
+    }
+    if (def.kind !== 'Pod' || !['exec', 'attach', 'portforward'].includes(sub)) throw badRequest(`${def.plural}/${sub} does not accept an upgrade request`);
+    const pod = await this.podOf(info.namespace!, info.name!);
+    const container = sub === 'portforward' ? undefined : chooseContainer(pod, url.searchParams.get('container'));
+    const location = await this.kubeletOf(pod);
+    this.kubelet().upgrade(location, kubeletPath(sub, pod, container, url.searchParams), req, socket, head);
+  }
+
+  private kubelet(): KubeletClient {
+    if (!this.kubeletClient) throw serviceUnavailable('the API server has no kubelet client certificate');
+    return this.kubeletClient;
+  }
+
+  private async podOf(namespace: string, name: string): Promise<KubeObject> {
+    return this.objects.get(this.pods, namespace, name);
+  }
+
+  /** The kubelet that runs the pod (its Node's address and kubelet port). */
+  private async kubeletOf(pod: KubeObject): Promise<KubeletLocation> {
+    const nodeName = getPath(pod, ['spec', 'nodeName']);
+    if (!nodeName) throw badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
+    const node = await this.objects.get(this.def('', 'v1', 'nodes'), undefined, String(nodeName));
+    return kubeletLocation(node);
+  }
+
+  private async proxy(def: ResourceDef, info: RequestInfo, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { target, path } = await this.proxyTarget(def, info, url);
+    await this.kubelet().web(req, res, target, path);
+  }
+
+  private async proxyTarget(def: ResourceDef, info: RequestInfo, url: URL): Promise<{ target: string; path: string }> {
+    const id = splitSchemeNamePort(info.name!);
+    if (!id) throw badRequest(`invalid request ${info.name}`);
+    const path = proxiedPath(url);
+    if (def.kind === 'Pod') {
+      const pod = await this.podOf(info.namespace!, id.name);
+      return { target: podProxyTarget(pod, id.scheme, id.port), path };
+    }
+    if (def.kind === 'Service') {
+      const service = await this.objects.get(def, info.namespace, id.name);
+      const endpoints = await this.objects.tryGet(this.def('', 'v1', 'endpoints'), info.namespace, id.name);
+      return { target: serviceProxyTarget(service, endpoints, id.scheme, id.port, info.name!), path };
+    }
+    throw notFound(def.group, `${def.plural}/proxy`, info.name!);
   }
 }

@@ -3,7 +3,14 @@ import { Command } from 'commander';
 import { registerAgent } from './commands/agent.js';
 import { registerConfig } from './commands/config.js';
 import { registerControlPlane } from './commands/control-plane.js';
+import { registerImage } from './commands/image.js';
 import { registerLifecycle } from './commands/lifecycle.js';
+import { registerNode } from './commands/node.js';
+import { registerPause } from './commands/pause.js';
+import { installGlobalProfile } from './commands/profileflag.js';
+import { registerService } from './commands/service.js';
+import { registerSsh } from './commands/ssh.js';
+import { registerUpdateContext } from './commands/update-context.js';
 import { registerProfile } from './commands/profile.js';
 import { registerRunNode } from './commands/run-node.js';
 import { registerVersion } from './commands/version.js';
@@ -14,9 +21,16 @@ function buildProgram(): Command {
   const program = new Command('skiff')
     .description('a local Kubernetes for development')
     .version(`skiff ${SKIFF_VERSION} (Kubernetes ${KUBERNETES_VERSION.gitVersion})`, '--version');
+  installGlobalProfile(program);
   registerControlPlane(program);
   registerAgent(program);
   registerLifecycle(program);
+  registerNode(program);
+  registerPause(program);
+  registerSsh(program);
+  registerService(program);
+  registerImage(program);
+  registerUpdateContext(program);
   registerVersion(program);
   registerProfile(program);
   registerConfig(program);

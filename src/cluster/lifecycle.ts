@@ -1,16 +1,17 @@
 // A cluster's life — start, stop, delete, status — as ordered steps sharing a context (kind's
 // shape). Each step reports progress through the sink; a failed first start removes what it made.
 import https from 'node:https';
-import yaml from 'js-yaml';
 import { KUBERNETES_VERSION } from '../api/version.js';
 import { ApiClient } from '../client/client.js';
 import { Resources } from '../client/resources.js';
 import type { Driver, NetworkInfo, Node } from '../driver/driver.js';
 import { ensureBuilt, prepareNodeImage, prepareSandboxImage } from '../driver/docker/nodeimage.js';
+import { parseAdminKubeconfig, readNodeFile, saveAdminCredential } from './access.js';
+import { stopHostProxies } from './hostproxy.js';
 import { runStep, type EventSink } from './progress.js';
 import { mergeKubeconfig, removeFromKubeconfig } from './kubeconfig.js';
 import { ADMIN_KUBECONFIG, API_SERVER_PORT, NODE_KUBECONFIG, NODE_KUBECONFIG_ENV } from './nodeprocess.js';
-import { deleteProfile, profileExists, saveProfile, type Profile } from './profiles.js';
+import { deleteProfile, loadProfile, profileExists, saveProfile, type Profile, type StatusHint } from './profiles.js';
 
 export interface StartOptions {
   profile: string;
@@ -20,6 +21,8 @@ export interface StartOptions {
   memoryMiB?: number;
   /** Wait for the node to be Ready (default true). */
   wait?: boolean;
+  /** Addons to enable (the addons issue runs them; start records the wish in the profile). */
+  addons?: string[];
   waitTimeoutMs?: number;
 }
 
@@ -99,7 +102,7 @@ async function createOrFindNode(ctx: StartContext): Promise<void> {
     name,
     role: 'control-plane',
     image: ctx.nodeImage!,
-    command: nodeCommand(ctx, 'control-plane', name),
+    command: nodeCommand(planOf(ctx), 'control-plane', name),
     publish: [API_SERVER_PORT],
     netAdmin: true,
     cpus: ctx.options.cpus,
@@ -107,14 +110,45 @@ async function createOrFindNode(ctx: StartContext): Promise<void> {
   });
 }
 
-function nodeCommand(ctx: StartContext, role: 'control-plane' | 'worker', name: string): string[] {
+/** What every node of a profile is made from: its network, images and resource limits. */
+export interface NodePlan {
+  profile: string;
+  network: NetworkInfo;
+  nodeImage: string;
+  sandboxImage: string;
+  cpus?: number;
+  memoryMiB?: number;
+}
+
+function planOf(ctx: StartContext): NodePlan {
+  return {
+    profile: ctx.options.profile, network: ctx.network!, nodeImage: ctx.nodeImage!, sandboxImage: ctx.sandboxImage!,
+    cpus: ctx.options.cpus, memoryMiB: ctx.options.memoryMiB,
+  };
+}
+
+function nodeCommand(plan: NodePlan, role: 'control-plane' | 'worker', name: string): string[] {
   return [
-    'node', '/skiff/bin/skiff.js', 'run-node', '--role', role, '--name', name, '--profile', ctx.options.profile,
-    '--network', ctx.network!.name, '--sandbox-image', ctx.sandboxImage!, '--cluster-cidr', podRangeOf(ctx.network!),
-    '--service-cidr', serviceRangeOf(ctx.network!).cidr, '--cluster-dns', serviceRangeOf(ctx.network!).dns,
-    ...(ctx.options.cpus ? ['--cpu', String(ctx.options.cpus)] : []),
-    ...(ctx.options.memoryMiB ? ['--memory', `${ctx.options.memoryMiB}Mi`] : []),
+    'node', '/skiff/bin/skiff.js', 'run-node', '--role', role, '--name', name, '--profile', plan.profile,
+    '--network', plan.network.name, '--sandbox-image', plan.sandboxImage, '--cluster-cidr', podRangeOf(plan.network),
+    '--service-cidr', serviceRangeOf(plan.network).cidr, '--cluster-dns', serviceRangeOf(plan.network).dns,
+    ...(plan.cpus ? ['--cpu', String(plan.cpus)] : []),
+    ...(plan.memoryMiB ? ['--memory', `${plan.memoryMiB}Mi`] : []),
   ];
+}
+
+/** A worker node container (created, not started), given the node credential the control plane wrote. */
+export async function createWorker(driver: Driver, plan: NodePlan, name: string, credential: string): Promise<Node> {
+  return driver.createNode({
+    profile: plan.profile,
+    name,
+    role: 'worker',
+    image: plan.nodeImage,
+    command: nodeCommand(plan, 'worker', name),
+    env: { [NODE_KUBECONFIG_ENV]: Buffer.from(credential).toString('base64') },
+    cpus: plan.cpus,
+    memoryBytes: plan.memoryMiB ? plan.memoryMiB * 1024 * 1024 : undefined,
+  });
 }
 
 /** Workers: found again (a restart) or created with the node credential the control plane wrote. */
@@ -127,26 +161,10 @@ async function startWorkers(ctx: StartContext): Promise<void> {
     const name = workerName(profile, i);
     if (existing.some((n) => n.name === name)) continue;
     credential ??= await readNodeFile(ctx.node!, NODE_KUBECONFIG);
-    existing.push(await ctx.driver.createNode({
-      profile,
-      name,
-      role: 'worker',
-      image: ctx.nodeImage!,
-      command: nodeCommand(ctx, 'worker', name),
-      env: { [NODE_KUBECONFIG_ENV]: Buffer.from(credential).toString('base64') },
-      cpus: ctx.options.cpus,
-      memoryBytes: ctx.options.memoryMiB ? ctx.options.memoryMiB * 1024 * 1024 : undefined,
-    }));
+    existing.push(await createWorker(ctx.driver, planOf(ctx), name, credential));
   }
   ctx.workers = existing;
   await Promise.all(existing.map((n) => n.start()));
-}
-
-/** A file from a node's state volume (the node image has no shell: node reads it). */
-async function readNodeFile(node: Node, path: string): Promise<string> {
-  const r = await node.exec(['node', '-e', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(path)},'utf8'))`]);
-  if (r.code !== 0) throw new Error(`failed to read ${path} on node ${node.name}: ${r.stderr.trim()}`);
-  return r.stdout;
 }
 
 async function bootNode(ctx: StartContext): Promise<void> {
@@ -162,9 +180,9 @@ async function configureKubectl(ctx: StartContext): Promise<void> {
     const t = await readNodeFile(ctx.node!, ADMIN_KUBECONFIG);
     return t.includes('token') ? t : undefined;
   });
-  const doc = yaml.load(text) as { clusters: { cluster: Record<string, string> }[]; users: { user: { token: string } }[] };
-  const caPem = Buffer.from(doc.clusters[0]!.cluster['certificate-authority-data']!, 'base64').toString('utf8');
-  ctx.kubeconfig = { caPem, token: doc.users[0]!.user.token };
+  ctx.kubeconfig = parseAdminKubeconfig(text);
+  const { caPem } = ctx.kubeconfig;
+  saveAdminCredential(ctx.options.profile, ctx.server!, ctx.kubeconfig);
   await mergeKubeconfig({ name: ctx.options.profile, server: ctx.server!, caPem, token: ctx.kubeconfig.token });
 }
 
@@ -172,16 +190,20 @@ async function waitReady(ctx: StartContext): Promise<void> {
   if (ctx.options.wait === false) return;
   const client = new ApiClient({ server: ctx.server!, caPem: ctx.kubeconfig!.caPem, token: ctx.kubeconfig!.token, userAgent: 'skiff' });
   try {
-    const names = [controlPlaneName(ctx.options.profile), ...ctx.workers.map((w) => w.name)];
-    await poll(`nodes ${names.join(', ')} to be Ready`, ctx.options.waitTimeoutMs ?? 60_000, async () => {
-      const list = await client.list(Resources.nodes);
-      const ready = (name: string) => ((list.items.find((n) => n.metadata.name === name)?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [])
-        .some((c) => c.type === 'Ready' && c.status === 'True');
-      return names.every(ready) || undefined;
-    });
+    await waitNodesReady(client, [controlPlaneName(ctx.options.profile), ...ctx.workers.map((w) => w.name)], ctx.options.waitTimeoutMs ?? 60_000);
   } finally {
     client.close();
   }
+}
+
+/** Polls the API until every named Node has Ready=True. */
+export async function waitNodesReady(client: ApiClient, names: string[], timeoutMs: number): Promise<void> {
+  await poll(`nodes ${names.join(', ')} to be Ready`, timeoutMs, async () => {
+    const list = await client.list(Resources.nodes);
+    const ready = (name: string) => ((list.items.find((n) => n.metadata.name === name)?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [])
+      .some((c) => c.type === 'Ready' && c.status === 'True');
+    return names.every(ready) || undefined;
+  });
 }
 
 /** `skiff start`: creates the profile's cluster, or starts it again with everything it had. */
@@ -189,11 +211,14 @@ export async function startCluster(driver: Driver, sink: EventSink, options: Sta
   const started = performance.now();
   const ctx: StartContext = { driver, sink, options, created: false, workers: [] };
   const fresh = !profileExists(options.profile);
+  const before = fresh ? undefined : loadProfile(options.profile);
   try {
     for (const step of START_STEPS) await runStep(sink, step.id, step.title, () => step.run(ctx));
   } catch (err) {
     // A first start that failed leaves nothing behind; a restart keeps the cluster's state.
     if (fresh && ctx.created) await driver.removeProfile(options.profile).catch(() => {});
+    if (fresh) deleteProfile(options.profile); // the admin credential it may have kept
+
     throw err;
   }
   const profile: Profile = {
@@ -205,8 +230,8 @@ export async function startCluster(driver: Driver, sink: EventSink, options: Sta
     ],
     apiServer: { hostPort: Number(new URL(ctx.server!).port) },
     kubernetesVersion: KUBERNETES_VERSION.gitVersion,
-    addons: {},
-    createdAt: new Date().toISOString(),
+    addons: { ...before?.addons, ...Object.fromEntries((options.addons ?? []).map((a) => [a, true])) },
+    createdAt: before?.createdAt ?? new Date().toISOString(),
     cpus: options.cpus,
     memoryMiB: options.memoryMiB,
     status: { lastKnown: 'Running', at: new Date().toISOString() },
@@ -220,15 +245,30 @@ export async function startCluster(driver: Driver, sink: EventSink, options: Sta
 /** `skiff stop`: stops every node; state stays in their volumes. */
 export async function stopCluster(driver: Driver, sink: EventSink, profile: string): Promise<number> {
   const nodes = await driver.listNodes(profile);
+  await stopHostProxies(profile);
+  // A frozen process cannot act on SIGTERM: thaw a paused cluster so its nodes stop cleanly.
+  if (nodes.length > 0) await driver.unpauseProfile(profile);
   for (const node of nodes) await runStep(sink, `stop-${node.name}`, `Stopping node ${node.name}`, () => node.stop(30));
+  markStatus(profile, 'Stopped');
   return nodes.length;
 }
 
 /** `skiff delete`: every container, network and volume of the profile, its kubeconfig entries and its record. */
 export async function deleteCluster(driver: Driver, sink: EventSink, profile: string): Promise<void> {
+  await stopHostProxies(profile);
   await runStep(sink, 'remove', `Removing the containers, network and volumes of ${profile}`, () => driver.removeProfile(profile));
   await runStep(sink, 'kubeconfig', 'Removing it from kubectl\'s config', () => removeFromKubeconfig(profile));
   deleteProfile(profile);
+}
+
+/** Records what skiff last saw (profile list reads it); a profile with no readable record is left alone. */
+export function markStatus(profile: string, lastKnown: StatusHint): void {
+  if (!profileExists(profile)) return;
+  try {
+    saveProfile({ ...loadProfile(profile), status: { lastKnown, at: new Date().toISOString() } });
+  } catch {
+    // An unreadable record is `profile list`'s to report, not a reason to fail stop or pause.
+  }
 }
 
 export interface NodeStatus {
@@ -245,7 +285,8 @@ export async function clusterStatus(driver: Driver, profile: string): Promise<No
     const state = await node.state();
     const status: NodeStatus = { name: node.name, role: node.role, host: state === 'running' ? 'Running' : state === 'paused' ? 'Paused' : 'Stopped' };
     if (node.role === 'control-plane') {
-      status.apiServer = state === 'running' && (await readyz(await node.hostPort(API_SERVER_PORT)).catch(() => false)) ? 'Running' : 'Stopped';
+      // minikube's words: a paused control plane is "apiserver: Paused", not Stopped.
+      status.apiServer = state === 'paused' ? 'Paused' : state === 'running' && (await readyz(await node.hostPort(API_SERVER_PORT)).catch(() => false)) ? 'Running' : 'Stopped';
     }
     return status;
   }));
@@ -258,7 +299,7 @@ export async function listClusterNodes(driver: Driver, profile: string): Promise
 }
 
 /** /readyz is public (system:public-info-viewer); the certificate is checked later by kubectl itself. */
-function readyz(port: number): Promise<boolean> {
+export function readyz(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const req = https.get({ host: '127.0.0.1', port, path: '/readyz', rejectUnauthorized: false, timeout: 2000 }, (res) => {
       res.resume();
@@ -269,7 +310,7 @@ function readyz(port: number): Promise<boolean> {
   });
 }
 
-async function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
+export async function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn().catch(() => undefined);

@@ -61,6 +61,29 @@ export interface ExecResult {
 
 export type NodeState = 'running' | 'paused' | 'stopped' | 'missing';
 
+/** The streams of an interactive exec (`skiff ssh`): with a TTY, stdout carries both outputs. */
+export interface ExecStreams {
+  stdin?: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Allocate a pseudo-terminal in the node (stdin must then be one too). */
+  tty: boolean;
+  /** The terminal's size, kept in step when it changes (resize()). */
+  size?: { rows: number; columns: number };
+  /** Called once the exec runs, with a function that resizes its terminal. */
+  onResizable?: (resize: (size: { rows: number; columns: number }) => void) => void;
+}
+
+/** An image on the engine the nodes (and so the pods) use. */
+export interface ImageInfo {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  size: number;
+  /** Unix seconds. */
+  created: number;
+}
+
 export interface Node {
   readonly name: string;
   readonly profile: string;
@@ -76,6 +99,10 @@ export interface Node {
   remove(): Promise<void>;
   state(): Promise<NodeState>;
   exec(cmd: string[], opts?: { env?: Record<string, string> }): Promise<ExecResult>;
+  /** Runs cmd in the node with the caller's streams attached; resolves with its exit code. */
+  execAttached(cmd: string[], streams: ExecStreams): Promise<number>;
+  /** Writes the node process's output (stdout and stderr) so far; with follow, until the node stops or signal aborts. */
+  logs(out: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }, opts?: { follow?: boolean; tail?: number; signal?: AbortSignal }): Promise<void>;
   /** The node's static address on its profile network. */
   ip(): Promise<string>;
   /** The host port (on 127.0.0.1) a published container port got; it changes on every start. */
@@ -97,6 +124,20 @@ export interface Driver {
   listProfiles(): Promise<string[]>;
   /** Removes every container, network and volume labelled with the profile. */
   removeProfile(profile: string): Promise<void>;
+  /** Freezes (or thaws) every running container of the profile: its nodes and their pods. Returns how many. */
+  pauseProfile(profile: string): Promise<number>;
+  unpauseProfile(profile: string): Promise<number>;
+  /** Removes the pod containers (and their volumes) a node's kubelet made: they die with the node. */
+  removeNodeWorkloads(profile: string, node: string): Promise<void>;
+  /** Whether the engine has the image (a name:tag or an id). */
+  hasImage(ref: string): Promise<boolean>;
+  listImages(): Promise<ImageInfo[]>;
+  /** `docker load` of an image tar (as `docker save` writes it); returns the names it loaded. */
+  loadImage(tar: NodeJS.ReadableStream): Promise<string[]>;
+  /** Builds dir (its Dockerfile) as tag with a tar-fs context; each line of build output goes to onOutput. */
+  buildImage(dir: string, tag: string, onOutput: (line: string) => void): Promise<void>;
+  /** Removes an image by name or id; NotFound and in-use errors carry the engine's status (404, 409). */
+  removeImage(ref: string): Promise<void>;
 }
 
 /** Network name of a profile. */

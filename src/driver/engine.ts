@@ -1,6 +1,7 @@
 // The container engine as a node's kubelet sees it: pod sandboxes and their containers, created as
 // siblings of the node containers on the same engine (DESIGN "The picture"). Only
 // src/driver/docker/ implements it; the kubelet's Docker runtime speaks to it and nothing else.
+import type { Readable, Writable } from 'node:stream';
 
 /** How a container joins the network: its own address on the profile network, or another's. */
 export type ContainerNetwork =
@@ -30,6 +31,29 @@ export interface ContainerSpec {
   init?: boolean;
   memoryBytes?: number;
   nanoCpus?: number;
+  /** Named volumes (or engine-host paths) mounted into the container. */
+  mounts?: ContainerMount[];
+}
+
+export interface ContainerMount {
+  /** A named volume of the engine, or an absolute path on the engine's host (see volumePath). */
+  volume: string;
+  target: string;
+  readOnly?: boolean;
+}
+
+/** What a non-interactive exec printed (stdout and stderr interleaved) and how it ended. */
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+}
+
+/** One file to write into a container (modes are permission bits: 0o644). */
+export interface FileEntry {
+  /** Relative to the target directory; parent directories are created. */
+  path: string;
+  content: Buffer;
+  mode: number;
 }
 
 export type EngineContainerState = 'created' | 'running' | 'paused' | 'exited';
@@ -76,4 +100,72 @@ export interface ContainerEngine {
   list(labels: Record<string, string>): Promise<EngineContainer[]>;
   /** Start and die events of containers with these labels; returns the unsubscribe function. */
   watch(labels: Record<string, string>, onEvent: (event: EngineEvent) => void): () => void;
+  /** Runs a command in a running container with its stdio streamed (kubectl exec; CRI Exec). */
+  execStreams(id: string, options: EngineExecOptions): Promise<EngineStreams>;
+  /** Attaches to a running container's own stdio (docker attach). */
+  attach(id: string, options: EngineAttachOptions): Promise<EngineStreams>;
+  /** The container's output, stdout and stderr interleaved as written (docker logs). */
+  logs(id: string, options: EngineLogOptions): Promise<Readable>;
+  /**
+   * Runs `cmd` in a running container without a terminal (CRI ExecSync); rejects with an
+   * ExecTimeoutError when it has not ended after `timeoutMs`.
+   */
+  exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
+  /** Creates a named volume with these labels; one that exists already is fine. */
+  createVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** Removes a named volume; a missing one is fine. */
+  removeVolume(name: string): Promise<void>;
+  /** Names of the volumes carrying every one of these labels. */
+  listVolumes(labels: Record<string, string>): Promise<string[]>;
+  /** Writes files under `dir` of a container, running or not (the Engine API's put archive). */
+  writeFiles(id: string, dir: string, files: FileEntry[]): Promise<void>;
+  /**
+   * Where a named volume's data lives on the engine's host: a bind mount of a path under it
+   * mounts part of the volume (subPath), on engines that have no volume subpath option.
+   */
+  volumePath(name: string): Promise<string>;
+}
+
+/** An exec that outlived its timeout (the probe then fails with "command … timed out"). */
+export class ExecTimeoutError extends Error {
+  constructor(readonly cmd: string[], readonly timeoutMs: number) {
+    super(`command ${JSON.stringify(cmd.join(' '))} timed out`);
+    this.name = 'ExecTimeoutError';
+  }
+}
+
+export interface EngineAttachOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  /** The process has a terminal: one raw output stream, resizable. */
+  tty: boolean;
+}
+
+export interface EngineExecOptions extends EngineAttachOptions {
+  cmd: string[];
+}
+
+/** The streams of an exec or attach; stdout and stderr are already demultiplexed. */
+export interface EngineStreams {
+  /** end() closes the process's stdin. */
+  stdin?: Writable;
+  stdout: Readable;
+  /** Empty with a tty (the terminal carries both). */
+  stderr: Readable;
+  resize(width: number, height: number): Promise<void>;
+  /** After the output ended: the exec's exit code (attach: the container's, if it exited). */
+  exitCode(): Promise<number | undefined>;
+  /** Drops the connection (the client went away). */
+  close(): void;
+}
+
+export interface EngineLogOptions {
+  follow: boolean;
+  /** The last N lines only. */
+  tail?: number;
+  /** Unix seconds (fractional): only output written at or after it. */
+  since?: number;
+  /** Prefix each line with its RFC 3339 (nanosecond) time. */
+  timestamps: boolean;
 }

@@ -11,15 +11,19 @@ import { Resources } from '../client/resources.js';
 import type { Client, Informer } from '../client/types.js';
 import { errorText } from './errors.js';
 import { FakeRuntime } from './fake/runtime.js';
+import { KubeletServer } from './server/server.js';
 import { IpAllocator, pickPodCidr } from './ipam.js';
 import { KeyedRunner } from './keyed.js';
 import { LeaseRenewer, RENEW_INTERVAL_MS } from './lease.js';
 import { KUBERNETES_VERSION } from '../api/version.js';
-import { defaultNodeIp, goArch, type NodeConfig, type Taint } from './node.js';
+import { readKubeconfig } from '../client/client.js';
+import { defaultNodeIp, goArch, KUBELET_PORT, type NodeConfig, type Taint } from './node.js';
 import { NodeReporter, STATUS_CHECK_INTERVAL_MS } from './nodestatus.js';
 import { PodSyncer, type SyncScheduler } from './pods.js';
 import { DockerRuntime, type DockerRuntimeOptions } from './docker/runtime.js';
-import { FakeProber } from './prober.js';
+import { ApiPodObjects } from './podobjects.js';
+import { ProbeManager } from './probemanager.js';
+import { FakeProber, type Prober } from './prober.js';
 import type { Runtime } from './runtime.js';
 
 export type { Taint } from './node.js';
@@ -48,6 +52,10 @@ export interface AgentOptions {
   log?: (message: string) => void;
   /** An API client to use instead of reading `kubeconfig` (tests). */
   client?: Client;
+  /** The kubelet server's port (logs, exec, attach, port-forward); 0 picks a free one. Default 10250. */
+  kubeletPort?: number;
+  /** The CA of the API server's client certificate (default: the kubeconfig's certificate-authority-data). */
+  clientCaPem?: string;
 }
 
 export interface RunningAgent {
@@ -66,6 +74,7 @@ interface NodeUnit {
   lease: LeaseRenewer;
   runtime: Runtime;
   syncer?: PodSyncer;
+  prober?: Prober;
 }
 
 export function nodeNames(base: string, count?: number): string[] {
@@ -123,12 +132,33 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
   podsInformer.addIndex('nodeName', (p) => [String((p.spec as { nodeName?: unknown } | undefined)?.nodeName ?? '')]);
   await nodesInformer.start();
 
+  // The kubelet server comes first: every Node reports its port at registration.
+  const units = new Map<string, NodeUnit>();
+  const server = new KubeletServer({
+    port: options.kubeletPort ?? KUBELET_PORT,
+    clientCaPem: options.clientCaPem ?? clientCaOf(options.kubeconfig),
+    names: [...new Set([options.nodeIp ?? defaultNodeIp(), ...names, 'localhost', '127.0.0.1'])],
+    lookup: (namespace, name) => {
+      const pod = podsInformer.get(namespace, name);
+      const nodeName = (pod?.spec as { nodeName?: unknown } | undefined)?.nodeName;
+      const unit = typeof nodeName === 'string' ? units.get(nodeName) : undefined;
+      return pod && unit ? { pod, runtime: unit.runtime } : undefined;
+    },
+    log,
+  });
+  let kubeletPort: number;
+  try {
+    kubeletPort = await server.start();
+  } catch (err) {
+    nodesInformer.stop();
+    throw new Error(`start the kubelet server on port ${options.kubeletPort ?? KUBELET_PORT}: ${errorText(err)}`);
+  }
+
   const bootID = randomUUID();
   const recorders: FlushableEventRecorder[] = [];
-  const units = new Map<string, NodeUnit>();
   for (const name of names) {
     const runtime = newRuntime(options, name);
-    const config = nodeConfig(name, options, await runtime.version(), bootID);
+    const config = { ...nodeConfig(name, options, await runtime.version(), bootID), kubeletPort };
     const recorder = createEventRecorder(eventClient ?? client, 'kubelet', name, { log });
     recorders.push(recorder);
     const reporter = new NodeReporter({ client, config, nodes: nodesInformer, recorder, log });
@@ -153,17 +183,30 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
     },
   );
   const scheduler: SyncScheduler = runner;
+  // Real pods read ConfigMaps, Secrets, Services and tokens from the API, and run real probes;
+  // hollow pods need neither (a hundred hollow nodes would only multiply the requests).
+  const real = options.runtime === 'docker';
+  const servicesInformer: Informer | undefined = real ? new SharedInformer(client, Resources.services, {}) : undefined;
+  if (servicesInformer) await servicesInformer.start();
+  const objects = real ? new ApiPodObjects(client, servicesInformer) : undefined;
   let i = 0;
   for (const unit of units.values()) {
+    const recorder = recorders[i++];
+    const runtime = unit.runtime;
+    unit.prober = real
+      ? new ProbeManager({ exec: runtime.execSync?.bind(runtime), recorder, onChange: (uid) => runner.enqueue(uid) })
+      : new FakeProber();
     unit.syncer = new PodSyncer({
       nodeName: unit.name,
       hostIP: unit.config.hostIP,
       client,
-      runtime: unit.runtime,
-      prober: new FakeProber(),
+      runtime,
+      prober: unit.prober,
       ips: new IpAllocator(unit.config.podCidr!),
       scheduler,
-      recorder: recorders[i++],
+      recorder,
+      objects,
+      allocatable: { cpu: unit.config.cpu, memory: unit.config.memory, 'ephemeral-storage': unit.config.ephemeralStorage },
       log,
     });
   }
@@ -202,8 +245,11 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
         await Promise.all([...units.values()].flatMap((u) => [u.lease.stop(), u.reporter.stop()]));
         podsInformer.stop();
         nodesInformer.stop();
+        await server.stop();
+        servicesInformer?.stop();
         await runner.stop();
         for (const u of units.values()) {
+          u.prober?.close?.();
           u.syncer?.close();
           await u.runtime.close();
         }
@@ -215,6 +261,15 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
       return stopped;
     },
   };
+}
+
+/** The cluster CA from the agent's kubeconfig; empty (every client refused) when it has none. */
+function clientCaOf(kubeconfig: string): string {
+  try {
+    return readKubeconfig(kubeconfig).caPem;
+  } catch {
+    return '';
+  }
 }
 
 /**

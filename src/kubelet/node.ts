@@ -27,6 +27,8 @@ export interface NodeConfig {
   podCidr?: string;
   runtimeVersion: string;
   bootID: string;
+  /** The port the kubelet server listens on (status.daemonEndpoints). */
+  kubeletPort?: number;
 }
 
 export const KUBELET_PORT = 10250;
@@ -166,7 +168,7 @@ export function fullStatus(cfg: NodeConfig, oldConditions: Json[], now: string, 
       { type: 'InternalIP', address: cfg.hostIP },
       { type: 'Hostname', address: cfg.name },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
+    daemonEndpoints: { kubeletEndpoint: { Port: cfg.kubeletPort ?? KUBELET_PORT } },
     nodeInfo: nodeInfo(cfg),
   };
 }

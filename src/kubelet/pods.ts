@@ -20,11 +20,20 @@ import {
   type ContainerRecord,
   type Json,
 } from './podstatus.js';
+import { ContainerConfigError, expandCommand, makeEnvironment, type PodObjects } from './env.js';
+import { parseQuantity } from '../api/validation/quantity.js';
 import type { Prober } from './prober.js';
-import type { ContainerConfig, PulledImage, Runtime, RuntimeContainer, RuntimeSandbox } from './runtime.js';
+import type { ContainerConfig, PodVolume, PulledImage, Runtime, RuntimeContainer, RuntimeSandbox } from './runtime.js';
+import { containerMounts, fileVolumes, podVolumes, unsupportedVolumes, volumeFiles, VolumeSetupError } from './volumes.js';
 
 /** How long a failed pull shows as ErrImagePull before the back-off shows (ImagePullBackOff). */
 const PULL_ERROR_SHOWN_MS = 1000;
+/** How soon a container that could not be configured, or a volume that could not be set up, is tried again. */
+const CONFIG_RETRY_MS = 5000;
+/** How often API-backed volume files are refreshed (ConfigMap edits, service-account token rotation). */
+const VOLUME_REFRESH_MS = 60_000;
+/** A projected token is replaced once this share of its lifetime has passed (the kubelet's 80 %). */
+const TOKEN_REFRESH_FRACTION = 0.8;
 
 /** Plans syncs: the shared per-key runner of the agent. */
 export interface SyncScheduler {
@@ -42,6 +51,13 @@ export interface PodSyncDeps {
   ips: IpAllocator;
   scheduler: SyncScheduler;
   recorder?: EventRecorder;
+  /**
+   * Where ConfigMaps, Secrets, Services and service-account tokens come from. Without it (hollow
+   * nodes) containers get their literal env only and volumes are not set up.
+   */
+  objects?: PodObjects;
+  /** The node's allocatable cpu/memory/ephemeral-storage (resourceFieldRef of unlimited containers). */
+  allocatable?: Record<string, string>;
   backoff?: Backoff;
   now?: () => number;
   log?: (message: string) => void;
@@ -62,6 +78,13 @@ interface PodState {
   /** Deletion handled: containers stopped and the final DELETE sent. */
   deleted: boolean;
   lastWritten?: { status: Json; rv: number };
+  /** The pod's volumes as the runtime made them with the sandbox. */
+  volumes: PodVolume[];
+  /** When the API-backed volume files were last written, and a hash of them per volume. */
+  volumesWrittenAt?: number;
+  volumeHashes: Map<string, string>;
+  /** When a projected token must be replaced. */
+  tokenRefreshAt?: number;
 }
 
 function rvNumber(obj: KubeObject | undefined): number {
@@ -88,13 +111,20 @@ function isTerminalPhase(phase: string): boolean {
 
 /** What a spec change that forces a restart looks at (the kubelet hashes the whole container). */
 function containerHash(spec: Json): string {
-  return canonical({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, workingDir: spec.workingDir });
+  return canonical({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, envFrom: spec.envFrom, workingDir: spec.workingDir });
 }
 
 /** The literal env of a container (valueFrom is resolved by real runtimes later). */
 function literalEnv(spec: Json): { name: string; value: string }[] {
   const env = Array.isArray(spec.env) ? (spec.env as Json[]) : [];
   return env.filter((e) => typeof e.value === 'string' || e.valueFrom === undefined).map((e) => ({ name: String(e.name), value: String(e.value ?? '') }));
+}
+
+/** How long a projected service-account token of this volume lives, in ms. */
+function tokenLifetimeMs(volume: Json): number {
+  const sources = (((volume.projected as Json | undefined)?.sources ?? []) as Json[]);
+  const token = sources.find((s) => s.serviceAccountToken)?.serviceAccountToken as Json | undefined;
+  return Number(token?.expirationSeconds ?? 3607) * 1000;
 }
 
 function strings(v: unknown): string[] {
@@ -200,6 +230,8 @@ export class PodSyncer {
       finished: false,
       terminal: false,
       deleted: false,
+      volumes: podVolumes(pod),
+      volumeHashes: new Map(),
     };
     const previous = [...((status.containerStatuses ?? []) as Json[]), ...((status.initContainerStatuses ?? []) as Json[])];
     for (const s of previous) {
@@ -213,10 +245,64 @@ export class PodSyncer {
   private async runPod(pod: KubeObject, st: PodState): Promise<void> {
     if (!st.sandbox) await this.startSandbox(pod, st);
     await this.refresh(st);
+    // Containers start only once their volumes hold their files (the pod stays ContainerCreating).
+    if (!(await this.setUpVolumes(pod, st))) return;
     if (await this.runInitContainers(pod, st)) {
       for (const spec of containersOf(pod, 'containers')) await this.runContainer(pod, st, spec);
     }
-    this.probe(pod, st);
+    await this.probe(pod, st);
+  }
+
+  /**
+   * Writes the files of the API-backed volumes, at first and then every VOLUME_REFRESH_MS when
+   * they changed (a projected token: when 80 % of its life has passed). False while a volume that
+   * is needed cannot be set up: a FailedMount event, and another try soon.
+   */
+  private async setUpVolumes(pod: KubeObject, st: PodState): Promise<boolean> {
+    const objects = this.deps.objects;
+    const write = this.deps.runtime.writeVolumeFiles?.bind(this.deps.runtime);
+    if (!objects || !write || !st.sandbox) return true;
+    const specs = fileVolumes(pod);
+    const now = this.now();
+    const first = st.volumesWrittenAt === undefined;
+    if (!first) {
+      const dueAt = Math.min(st.volumesWrittenAt! + VOLUME_REFRESH_MS, st.tokenRefreshAt ?? Infinity);
+      if (now < dueAt) {
+        if (specs.length > 0) this.deps.scheduler.enqueueAfter(st.uid, dueAt - now);
+        return true;
+      }
+    }
+    if (first) {
+      for (const u of unsupportedVolumes(pod)) {
+        this.event(pod, 'Warning', 'FailedMount', `volume "${u.name}": ${u.kind} volumes are not supported on this node; it is mounted as an empty directory`);
+      }
+    }
+    const tokenDue = first || (st.tokenRefreshAt !== undefined && now >= st.tokenRefreshAt);
+    const ctx = { podIP: st.ip ?? '', hostIP: this.deps.hostIP, objects, allocatable: this.deps.allocatable ?? {} };
+    try {
+      for (const spec of specs) {
+        const hasToken = ((((spec.projected as Json | undefined)?.sources ?? []) as Json[]).some((s) => s.serviceAccountToken));
+        if (hasToken && !tokenDue) continue; // a new token every minute would only churn
+        const files = await volumeFiles(pod, spec, ctx);
+        if (!files) continue;
+        const hash = canonical(files.map((f) => [f.path, f.mode, f.content.toString('base64')]));
+        const volume = st.volumes.find((v) => v.name === spec.name);
+        if (!volume || st.volumeHashes.get(volume.name) === hash) continue;
+        await write(st.sandbox.id, volume, files);
+        st.volumeHashes.set(volume.name, hash);
+        if (hasToken) st.tokenRefreshAt = now + tokenLifetimeMs(spec) * TOKEN_REFRESH_FRACTION;
+      }
+    } catch (err) {
+      if (!(err instanceof VolumeSetupError)) throw err;
+      this.event(pod, 'Warning', 'FailedMount', err.message);
+      if (first) {
+        this.deps.scheduler.enqueueAfter(st.uid, CONFIG_RETRY_MS);
+        return false;
+      }
+    }
+    st.volumesWrittenAt = now;
+    if (specs.length > 0) this.deps.scheduler.enqueueAfter(st.uid, Math.min(VOLUME_REFRESH_MS, (st.tokenRefreshAt ?? Infinity) - now));
+    return true;
   }
 
   private podIp(pod: KubeObject, st: PodState): string {
@@ -238,6 +324,7 @@ export class PodSyncer {
         ip,
         hostNetwork: specOf(pod).hostNetwork === true,
         labels: pod.metadata.labels ?? {},
+        volumes: st.volumes,
       });
       st.sandbox = sandbox;
       st.ip = sandbox.ip || ip;
@@ -337,15 +424,20 @@ export class PodSyncer {
     if (!pulled) return;
     if (pulled.alreadyPresent) this.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
     const attempt = rec.current ? rec.restartCount + 1 : rec.restartCount;
-    const config: ContainerConfig = {
-      name: String(spec.name),
-      image,
-      command: strings(spec.command),
-      args: strings(spec.args),
-      env: literalEnv(spec),
-      workingDir: typeof spec.workingDir === 'string' ? spec.workingDir : undefined,
-      attempt,
-    };
+    let config: ContainerConfig;
+    try {
+      config = await this.containerConfig(pod, st, spec, image, attempt);
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError)) throw err;
+      // The kubelet's CreateContainerConfigError: the container waits, and the sync tries again.
+      if (rec.waiting?.reason !== 'CreateContainerConfigError' || rec.waiting.message !== err.message) {
+        this.event(pod, 'Warning', 'Failed', `Error: ${err.message}`);
+      }
+      rec.waiting = { reason: 'CreateContainerConfigError', message: err.message };
+      rec.ready = rec.started = false;
+      this.deps.scheduler.enqueueAfter(st.uid, CONFIG_RETRY_MS);
+      return;
+    }
     const started = await this.deps.runtime.startContainer(st.sandbox!.id, config, pulled.imageRef);
     if (rec.current) rec.lastTerminated = terminatedState(rec.current);
     rec.current = started;
@@ -356,6 +448,29 @@ export class PodSyncer {
     rec.specHash = containerHash(spec);
     this.event(pod, 'Normal', 'Created', `Created container: ${config.name}`);
     this.event(pod, 'Normal', 'Started', `Started container ${config.name}`);
+  }
+
+  /** What the runtime gets for one container: env resolved, $(VAR) expanded, mounts, limits. */
+  private async containerConfig(pod: KubeObject, st: PodState, spec: Json, image: string, attempt: number): Promise<ContainerConfig> {
+    const objects = this.deps.objects;
+    const env = objects
+      ? await makeEnvironment(pod, spec, { podIP: st.ip ?? '', hostIP: this.deps.hostIP, objects, allocatable: this.deps.allocatable ?? {} })
+      : literalEnv(spec);
+    const limits = ((spec.resources as Json | undefined)?.limits ?? {}) as Json;
+    const memory = parseQuantity(limits.memory);
+    const cpu = parseQuantity(limits.cpu);
+    return {
+      name: String(spec.name),
+      image,
+      command: objects ? expandCommand(strings(spec.command), env) : strings(spec.command),
+      args: objects ? expandCommand(strings(spec.args), env) : strings(spec.args),
+      env,
+      workingDir: typeof spec.workingDir === 'string' ? spec.workingDir : undefined,
+      attempt,
+      mounts: containerMounts(pod, spec, st.volumes, env),
+      memoryBytes: memory ? Math.ceil(memory) : undefined,
+      nanoCpus: cpu ? Math.round(cpu * 1e9) : undefined,
+    };
   }
 
   /**
@@ -398,8 +513,11 @@ export class PodSyncer {
     }
   }
 
-  /** Readiness and startup of the running containers; plans a re-sync when a delay ends. */
-  private probe(pod: KubeObject, st: PodState): void {
+  /**
+   * Readiness and startup of the running containers; plans a re-sync when a delay ends. A container
+   * whose liveness (or startup) probe failed is killed here; the next sync restarts it per restartPolicy.
+   */
+  private async probe(pod: KubeObject, st: PodState): Promise<void> {
     const now = this.now();
     const specs = [...containersOf(pod, 'initContainers'), ...containersOf(pod, 'containers')];
     let recheck: number | undefined;
@@ -407,6 +525,7 @@ export class PodSyncer {
       const rec = st.records.get(String(spec.name));
       if (!rec?.current || rec.current.state !== 'running' || rec.waiting) {
         if (rec) rec.ready = rec.started = false;
+        this.deps.prober.stopped?.(st.uid, String(spec.name));
         continue;
       }
       if (specOf(pod).initContainers && containersOf(pod, 'initContainers').includes(spec) && !isRestartableInit(spec)) {
@@ -415,12 +534,27 @@ export class PodSyncer {
         rec.started = true;
         continue;
       }
-      const result = this.deps.prober.check(pod, spec, rec.current, now);
+      const result = this.deps.prober.check(pod, spec, rec.current, now, st.ip);
       rec.ready = result.ready;
       rec.started = result.started;
+      if (result.unhealthy) await this.killUnhealthy(pod, st, spec, rec, result.unhealthy);
       if (result.recheckAt !== undefined) recheck = Math.min(recheck ?? Infinity, result.recheckAt);
     }
     if (recheck !== undefined) this.deps.scheduler.enqueueAfter(st.uid, recheck - now + 10);
+  }
+
+  /** computePodActions' kill of a container whose liveness or startup probe failed. */
+  private async killUnhealthy(pod: KubeObject, st: PodState, spec: Json, rec: ContainerRecord, probe: 'liveness' | 'startup'): Promise<void> {
+    const name = String(spec.name);
+    const restart = String(specOf(pod).restartPolicy ?? 'Always') !== 'Never' || isRestartableInit(spec);
+    this.event(pod, 'Normal', 'Killing', `Container ${name} failed ${probe} probe${restart ? ', will be restarted' : ''}`);
+    const probeSpec = spec[probe === 'liveness' ? 'livenessProbe' : 'startupProbe'] as Json;
+    const grace = Number(probeSpec.terminationGracePeriodSeconds ?? specOf(pod).terminationGracePeriodSeconds ?? 30);
+    await this.deps.runtime.stopContainer(rec.current!.id, grace);
+    rec.current = (await this.deps.runtime.containerStatus(rec.current!.id)) ?? { ...rec.current!, state: 'exited', exitCode: 137, reason: 'Error' };
+    rec.ready = rec.started = false;
+    this.deps.prober.stopped?.(st.uid, name);
+    this.deps.scheduler.enqueue(st.uid);
   }
 
   // ---- status ---------------------------------------------------------------------------------
@@ -496,6 +630,8 @@ export class PodSyncer {
    * (their logs stay readable) until it is deleted; `remove` then takes them away.
    */
   private async stopSandbox(st: PodState, remove = true): Promise<void> {
+    // Nothing runs any more: probing stopping containers would only report failures.
+    this.deps.prober.forget?.(st.uid);
     if (st.sandbox) {
       await this.deps.runtime.stopPodSandbox(st.sandbox.id);
       await this.refresh(st);

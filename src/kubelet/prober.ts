@@ -1,5 +1,6 @@
 // Readiness and startup of running containers. The fake runtime's prober answers from the pod's
-// annotation; a real prober (later) runs the probes. Both honour initialDelaySeconds the same way.
+// annotation; the real one (probemanager.ts) runs the probes in the background and answers from
+// its cache.
 import type { KubeObject } from '../api/types.js';
 import type { RuntimeContainer } from './runtime.js';
 import type { Json } from './podstatus.js';
@@ -9,12 +10,19 @@ export interface ProbeResult {
   started: boolean;
   /** When the answer changes by itself (a probe's initial delay ends); ms since the epoch. */
   recheckAt?: number;
+  /** A liveness or startup probe failed: the container is to be killed (and maybe restarted). */
+  unhealthy?: 'liveness' | 'startup';
 }
 
 export interface Prober {
-  check(pod: KubeObject, spec: Json, container: RuntimeContainer, now: number): ProbeResult;
+  /** `podIP`: the pod's address as the agent knows it (the API's status may not have it yet). */
+  check(pod: KubeObject, spec: Json, container: RuntimeContainer, now: number, podIP?: string): ProbeResult;
   /** Forgets a pod's probe state. */
   forget?(podUid: string): void;
+  /** A container that is not running (exited, or waiting to restart): its probes pause. */
+  stopped?(podUid: string, containerName: string): void;
+  /** Stops every probe (the agent is stopping). */
+  close?(): void;
 }
 
 /** The pod annotation a test sets to "false" to make every container of a hollow pod unready. */

@@ -1,6 +1,7 @@
 // The container runtime a node agent drives (a trimmed CRI): pod sandboxes that hold the pod's
 // network identity, and containers started inside them. The fake (hollow) runtime and the Docker
 // runtime both implement it; the agent owns every Kubernetes decision (restarts, back-off, status).
+import type { Readable, Writable } from 'node:stream';
 
 /** A sandbox as the agent asks for it: the pod's identity and the IP the agent allocated. */
 export interface SandboxConfig {
@@ -14,6 +15,35 @@ export interface SandboxConfig {
   hostNetwork: boolean;
   /** Pod labels, for runtimes that label what they create (adoption after a restart). */
   labels: Record<string, string>;
+  /** The pod's volumes, made before the sandbox starts (runtimes without volumes ignore them). */
+  volumes?: PodVolume[];
+}
+
+/**
+ * A volume of a pod. `pod` volumes live and die with the pod (emptyDir, and the API-backed ones the
+ * agent writes files into); `node` volumes (hostPath) belong to the node and outlive the pod.
+ */
+export interface PodVolume {
+  name: string;
+  scope: 'pod' | 'node';
+  /** For node volumes: the path on the node it stands for. */
+  hostPath?: string;
+}
+
+/** One mount of a pod volume into a container. */
+export interface VolumeMount {
+  volume: PodVolume;
+  containerPath: string;
+  readOnly: boolean;
+  /** A path inside the volume to mount instead of its root (subPath, or subPathExpr expanded). */
+  subPath?: string;
+}
+
+/** A file the agent writes into a pod volume (configMap, secret, downwardAPI, projected). */
+export interface VolumeFile {
+  path: string;
+  content: Buffer;
+  mode: number;
 }
 
 export interface RuntimeSandbox {
@@ -38,6 +68,17 @@ export interface ContainerConfig {
   workingDir?: string;
   /** How many instances of this container ran before (CRI metadata.attempt = restartCount). */
   attempt: number;
+  mounts?: VolumeMount[];
+  /** limits.memory in bytes. */
+  memoryBytes?: number;
+  /** limits.cpu in billionths of a CPU. */
+  nanoCpus?: number;
+}
+
+/** What a command run in a container printed, and its exit code (CRI ExecSync). */
+export interface ExecSyncResult {
+  exitCode: number;
+  output: string;
 }
 
 /** A container instance as the runtime reports it (CRI ContainerStatus, trimmed). */
@@ -96,6 +137,49 @@ export interface Runtime {
   onContainerEvent(listener: (event: ContainerEvent) => void): () => void;
   /** Releases whatever the runtime holds (timers, connections); containers are left alone. */
   close(): Promise<void>;
+  /** Runs a command in a running container, without a terminal, within `timeoutMs` (exec probes). */
+  execSync?(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecSyncResult>;
+  /** Replaces a pod volume's files (written before the containers that mount it start). */
+  writeVolumeFiles?(sandboxId: string, volume: PodVolume, files: VolumeFile[]): Promise<void>;
+  /** Runs a command in a running container with its stdio streamed (kubectl exec; CRI Exec). */
+  exec(containerId: string, request: ExecRequest): Promise<StdioStreams>;
+  /** Connects to a running container's own stdio (kubectl attach; CRI Attach). */
+  attach(containerId: string, request: StdioRequest): Promise<StdioStreams>;
+  /** The container's output, stdout and stderr interleaved (kubectl logs; CRI's log file). */
+  logs(containerId: string, options: LogRequest): Promise<Readable>;
+}
+
+/** Which of the process's stdio the client wants. */
+export interface StdioRequest {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+export interface ExecRequest extends StdioRequest {
+  command: string[];
+}
+
+/** An exec's or attach's streams; `stderr` is empty with a tty. */
+export interface StdioStreams {
+  /** end() closes the process's stdin. */
+  stdin?: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  resize(width: number, height: number): Promise<void>;
+  /** Once the output has ended: the exit code (undefined when the runtime cannot tell). */
+  exitCode(): Promise<number | undefined>;
+  /** Drops the streams (the client went away). */
+  close(): void;
+}
+
+export interface LogRequest {
+  follow: boolean;
+  tailLines?: number;
+  /** Unix seconds: only output written at or after it. */
+  since?: number;
+  timestamps: boolean;
 }
 
 /** The reason a runtime gives a container that exited with `exitCode` on its own. */

@@ -38,7 +38,7 @@ beforeAll(async () => {
   const clusterCidr = `${a}.${Number(b) + 1}.0.0/16`;
   agent = new AgentProcess([
     '--kubeconfig', nodeKubeconfig, '--node-name', NODE, '--runtime', 'docker',
-    '--profile', profile, '--sandbox-image', sandbox, '--cluster-cidr', clusterCidr,
+    '--profile', profile, '--sandbox-image', sandbox, '--cluster-cidr', clusterCidr, '--kubelet-port', '0',
   ]);
   await eventually(async () => expect(row(await k().ok(['get', 'nodes']), NODE)[1]).toBe('Ready'), 30_000, 250)
     .catch((err) => { throw new Error(`${err}\nagent:\n${agent?.output}`); });

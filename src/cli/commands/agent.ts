@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parseQuantity } from '../../api/validation/quantity.js';
 import { runAgent, type AgentOptions } from '../../kubelet/agent.js';
 import { parseCidr } from '../../kubelet/ipam.js';
-import { parseLabels, parseTaints } from '../../kubelet/node.js';
+import { KUBELET_PORT, parseLabels, parseTaints } from '../../kubelet/node.js';
 import { DockerContainerEngine } from '../../driver/docker/containers.js';
 import { connect } from '../../driver/docker/engine.js';
 import { UserError } from '../errors.js';
@@ -30,6 +30,7 @@ export interface AgentFlags {
   sandboxImage?: string;
   nodeContainer?: string;
   clusterDns: string;
+  kubeletPort?: string;
 }
 
 /** What the docker runtime needs besides its engine, which the command connects. */
@@ -52,6 +53,18 @@ function positiveInt(flag: string, value: string, max: number): number {
     throw new UserError(`invalid ${flag} "${value}"`, `give a whole number from 1 to ${max}`);
   }
   return Number(value);
+}
+
+/**
+ * The kubelet server's port: 10250 by default, as the kubelet's; hollow nodes (--runtime fake)
+ * default to a free port, so that several hollow agents can share one host.
+ */
+function kubeletPort(flags: AgentFlags): number {
+  if (flags.kubeletPort === undefined) return flags.runtime === 'fake' ? 0 : KUBELET_PORT;
+  if (!/^\d+$/.test(flags.kubeletPort) || Number(flags.kubeletPort) > 65535) {
+    throw new UserError(`invalid --kubelet-port "${flags.kubeletPort}"`, 'give a port from 1 to 65535, or 0 for a free one');
+  }
+  return Number(flags.kubeletPort);
 }
 
 /** Turns the command line into runAgent's options, saying how to fix what is wrong. */
@@ -98,6 +111,7 @@ export function agentOptions(flags: AgentFlags): AgentOptions & { dockerFlags?: 
     options.clusterCidr = flags.clusterCidr;
   }
   if (flags.runtime === 'docker') options.dockerFlags = dockerFlags(flags, options.count);
+  options.kubeletPort = kubeletPort(flags);
   if (flags.nodeIp) {
     if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(flags.nodeIp)) throw new UserError(`invalid --node-ip "${flags.nodeIp}"`, 'give an IPv4 address');
     options.nodeIp = flags.nodeIp;
@@ -155,5 +169,6 @@ export function registerAgent(program: Command): void {
     .option('--sandbox-image <tag>', 'docker runtime: the pod sandbox image')
     .option('--node-container <id>', 'docker runtime: the node\'s container, whose network hostNetwork pods share (default: the node name)')
     .option('--cluster-dns <ip>', 'the DNS server pods use', '10.96.0.10')
+    .option('--kubelet-port <port>', 'the kubelet server\'s port (logs, exec, attach, port-forward); 0 picks a free one (default 10250; with --runtime fake a free one)')
     .action(async (flags: AgentFlags) => runAgentCommand(flags));
 }

@@ -1,8 +1,12 @@
 // ContainerEngine on Docker: the pods' sandboxes and containers, siblings of the node containers.
 import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
-import type { ContainerEngine, ContainerSpec, EngineContainer, EngineEvent } from '../engine.js';
+import { pack } from 'tar-stream';
+import { ExecTimeoutError, type ContainerEngine, type ContainerSpec, type EngineContainer, type EngineEvent, type ExecResult, type FileEntry } from '../engine.js';
 import { call, isNotFound, statusOf, wrap } from './engine.js';
+import { attachStreams, containerLogs, execStreams } from './streams.js';
+import type { EngineAttachOptions, EngineExecOptions, EngineLogOptions, EngineStreams } from '../engine.js';
+import type { Readable } from 'node:stream';
 
 /** Docker's zero time, which it reports for "never started" or "still running". */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -21,6 +25,7 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
   const host: Docker.HostConfig = { Init: spec.init ?? false };
   if (spec.memoryBytes) host.Memory = spec.memoryBytes;
   if (spec.nanoCpus) host.NanoCpus = spec.nanoCpus;
+  if (spec.mounts?.length) host.Binds = spec.mounts.map((m) => `${m.volume}:${m.target}${m.readOnly ? ':ro' : ''}`);
   const options: Docker.ContainerCreateOptions = {
     name: spec.name,
     Image: spec.image,
@@ -127,6 +132,50 @@ export class DockerContainerEngine implements ContainerEngine {
     return inspected.filter((c): c is EngineContainer => c !== undefined);
   }
 
+  exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
+    return execIn(this.docker, id, cmd, timeoutMs);
+  }
+
+  async createVolume(name: string, labels: Record<string, string>): Promise<void> {
+    await call(`create volume ${name}`, () => this.docker.createVolume({ Name: name, Labels: labels }));
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await this.docker.getVolume(name).remove();
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw wrap(`remove volume ${name}`, err);
+    }
+  }
+
+  async listVolumes(labels: Record<string, string>): Promise<string[]> {
+    const found = await call('list volumes', () => this.docker.listVolumes({ filters: { label: labelFilters(labels) } }));
+    return (found.Volumes ?? []).map((v) => v.Name);
+  }
+
+  async volumePath(name: string): Promise<string> {
+    const info = await call(`inspect volume ${name}`, () => this.docker.getVolume(name).inspect());
+    return info.Mountpoint;
+  }
+
+  async writeFiles(id: string, dir: string, files: FileEntry[]): Promise<void> {
+    const tar = await tarOf(files);
+    await call(`write files into container ${id.slice(0, 12)}`, () => this.docker.getContainer(id).putArchive(tar, { path: dir }));
+  }
+
+  execStreams(id: string, options: EngineExecOptions): Promise<EngineStreams> {
+    return execStreams(this.docker, id, options);
+  }
+
+  attach(id: string, options: EngineAttachOptions): Promise<EngineStreams> {
+    return attachStreams(this.docker, id, options);
+  }
+
+  logs(id: string, options: EngineLogOptions): Promise<Readable> {
+    return containerLogs(this.docker, id, options);
+  }
+
   watch(labels: Record<string, string>, onEvent: (event: EngineEvent) => void): () => void {
     let stream: IncomingMessage | undefined;
     let stopped = false;
@@ -153,6 +202,69 @@ export class DockerContainerEngine implements ContainerEngine {
       stream?.destroy();
     };
   }
+}
+
+/** How much of an exec's output is kept (the kubelet reads at most 10 KiB of a probe's). */
+const EXEC_OUTPUT_LIMIT = 64 * 1024;
+
+/**
+ * Splits the engine's multiplexed stdout/stderr stream (8-byte frame headers: stream type, three
+ * zero bytes, big-endian length) into the payloads, in order.
+ */
+export class StreamDemuxer {
+  private pending: Buffer = Buffer.alloc(0);
+  readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  push(data: Buffer): void {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, data]) : data;
+    while (this.pending.length >= 8) {
+      const length = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + length) return;
+      const payload = this.pending.subarray(8, 8 + length);
+      this.pending = this.pending.subarray(8 + length);
+      if (this.size < EXEC_OUTPUT_LIMIT) {
+        this.chunks.push(payload.subarray(0, EXEC_OUTPUT_LIMIT - this.size));
+        this.size += payload.length;
+      }
+    }
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+/** A tar of `files` (what put archive takes). */
+function tarOf(files: FileEntry[]): Promise<Buffer> {
+  const archive = pack();
+  for (const f of files) archive.entry({ name: f.path, mode: f.mode, type: 'file', mtime: new Date() }, f.content);
+  archive.finalize();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    archive.on('data', (c: unknown) => chunks.push(c as Buffer));
+    archive.on('end', () => resolve(Buffer.concat(chunks)));
+    archive.on('error', reject);
+  });
+}
+
+export async function execIn(docker: Docker, id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
+  const short = id.slice(0, 12);
+  const exec = await call(`create exec in container ${short}`, () => docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false }));
+  const stream = (await call(`start exec in container ${short}`, () => exec.start({ hijack: true, stdin: false }))) as NodeJS.ReadableStream & { destroy(): void };
+  const output = new StreamDemuxer();
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stream.destroy();
+      reject(new ExecTimeoutError(cmd, timeoutMs));
+    }, timeoutMs);
+    stream.on('data', (d: Buffer) => output.push(d));
+    stream.on('end', () => { clearTimeout(timer); resolve(); });
+    stream.on('close', () => { clearTimeout(timer); resolve(); });
+    stream.on('error', (err: Error) => { clearTimeout(timer); reject(wrap(`exec in container ${short}`, err)); });
+  });
+  const info = await call(`inspect exec in container ${short}`, () => exec.inspect());
+  return { exitCode: info.ExitCode ?? -1, output: output.text() };
 }
 
 function parseEvent(line: string): EngineEvent | undefined {

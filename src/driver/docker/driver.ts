@@ -1,11 +1,11 @@
 // The Docker driver: one bridge network per profile, one container per node, images built
 // locally. Every object carries the profile label, so removeProfile finds all of it.
 import type Docker from 'dockerode';
-import type { BuildContext, Driver, NetworkInfo, Node, NodeRole, NodeSpec } from '../driver.js';
+import type { BuildContext, Driver, ImageInfo, NetworkInfo, Node, NodeRole, NodeSpec } from '../driver.js';
 import { LABEL_NODE, LABEL_PROFILE, LABEL_ROLE, NODE_STATE_DIR, networkName, volumeName } from '../driver.js';
 import { DriverError } from '../errors.js';
 import { call, connect, isNotFound, messageOf, wrap } from './engine.js';
-import { ensureImage } from './image.js';
+import { buildDirectory, ensureImage, imageExists, loadImageTar } from './image.js';
 import { DockerNode } from './node.js';
 import { addressing, firstFreeIp, freeSubnet } from './subnets.js';
 
@@ -114,6 +114,63 @@ export class DockerDriver implements Driver {
     await Promise.all((volumes.Volumes ?? []).map((v) => removeQuietly(what, [404], () => this.docker.getVolume(v.Name).remove())));
   }
 
+  async pauseProfile(profile: string): Promise<number> {
+    // Pods first, then the nodes: a kubelet is never awake while its pods freeze under it.
+    const running = await this.profileContainers(profile, 'running');
+    const ordered = [...running.filter((c) => !c.Labels[LABEL_ROLE]), ...running.filter((c) => c.Labels[LABEL_ROLE])];
+    for (const c of ordered) await tolerating([409], `pause container ${c.Names[0]}`, () => this.docker.getContainer(c.Id).pause());
+    return ordered.length;
+  }
+
+  async unpauseProfile(profile: string): Promise<number> {
+    const paused = await this.profileContainers(profile, 'paused');
+    const ordered = [...paused.filter((c) => c.Labels[LABEL_ROLE]), ...paused.filter((c) => !c.Labels[LABEL_ROLE])];
+    for (const c of ordered) await tolerating([409], `unpause container ${c.Names[0]}`, () => this.docker.getContainer(c.Id).unpause());
+    return ordered.length;
+  }
+
+  async removeNodeWorkloads(profile: string, node: string): Promise<void> {
+    const what = `remove the pods of node ${node}`;
+    const filters = { label: [`${LABEL_PROFILE}=${profile}`, `${LABEL_NODE}=${node}`] };
+    const containers = (await call(what, () => this.docker.listContainers({ all: true, filters }))).filter((c) => !c.Labels[LABEL_ROLE]);
+    await Promise.all(containers.map((c) => removeQuietly(what, [404, 409], () => this.docker.getContainer(c.Id).remove({ force: true, v: true }))));
+    const volumes = (await call(what, () => this.docker.listVolumes({ filters }))).Volumes ?? [];
+    await Promise.all(volumes.filter((v) => v.Name !== volumeName(node)).map((v) => removeQuietly(what, [404], () => this.docker.getVolume(v.Name).remove())));
+  }
+
+  hasImage(ref: string): Promise<boolean> {
+    return imageExists(this.docker, ref);
+  }
+
+  async listImages(): Promise<ImageInfo[]> {
+    const images = await call('list images', () => this.docker.listImages());
+    return images.map((i) => ({
+      id: i.Id,
+      repoTags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      repoDigests: (i.RepoDigests ?? []).filter((d) => !d.startsWith('<none>')),
+      size: i.Size,
+      created: i.Created,
+    }));
+  }
+
+  loadImage(tar: NodeJS.ReadableStream): Promise<string[]> {
+    return loadImageTar(this.docker, tar);
+  }
+
+  buildImage(dir: string, tag: string, onOutput: (line: string) => void): Promise<void> {
+    return buildDirectory(this.docker, dir, tag, onOutput);
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    await call(`remove image ${ref}`, () => this.docker.getImage(ref).remove());
+  }
+
+  private profileContainers(profile: string, status: 'running' | 'paused'): Promise<Docker.ContainerInfo[]> {
+    return call(`list the containers of profile ${profile}`, () =>
+      this.docker.listContainers({ all: true, filters: { label: [`${LABEL_PROFILE}=${profile}`], status: [status] } }),
+    );
+  }
+
   private async inspectNetwork(profile: string): Promise<NetworkInfo | undefined> {
     try {
       const info = await this.docker.getNetwork(networkName(profile)).inspect();
@@ -176,6 +233,15 @@ function containerOptions(spec: NodeSpec, net: NetworkInfo, ip: string, labels: 
       EndpointsConfig: { [net.name]: { IPAMConfig: { IPv4Address: ip }, Aliases: [spec.name] } },
     },
   };
+}
+
+/** Runs an engine call for which `ok` statuses (409: already paused, already running) are no failure. */
+async function tolerating(ok: number[], what: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    if (!ok.includes((err as { statusCode?: number }).statusCode ?? 0)) throw wrap(what, err);
+  }
 }
 
 /** `gone` lists the statuses that mean it is already gone or going (a container's 409: removal in progress). */

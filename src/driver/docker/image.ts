@@ -1,9 +1,10 @@
 // Images built from a build context directory, tagged by the hash of what the context holds, so
 // an unchanged context is never rebuilt and no registry is ever asked for anything.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import fs from 'node:fs';
+import { lstat, mkdir, readFile, readdir, readlink, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import type Docker from 'dockerode';
 import { pack } from 'tar-fs';
@@ -21,6 +22,8 @@ interface Entry {
   abs: string;
   mode: number;
   dir: boolean;
+  /** A symlink with a relative target stays a link in the image (busybox's applets); its target. */
+  link?: string;
   /** What the digest cache is keyed by: a file whose identity, size and mtime are unchanged has the same content. */
   stamp: string;
 }
@@ -32,10 +35,23 @@ function skip(exclude: Exclude | undefined): Exclude {
   return (rel) => ignored(rel) || (exclude?.(rel) ?? false);
 }
 
+/**
+ * The rule for symlinks in a context, shared by the hash and the tar: one with an absolute target
+ * points at a host file the context borrows (followed, its content goes in); one with a relative
+ * target is a link inside the image (kept as a link, as `sh -> busybox`).
+ */
+async function keptLink(path: string): Promise<string | undefined> {
+  if (!(await lstat(path)).isSymbolicLink()) return undefined;
+  const target = await readlink(path);
+  return isAbsolute(target) ? undefined : target;
+}
+
 /** Every entry of the context, in a stable order, following symlinks the way the tar does. */
 async function walk(root: string, excluded: Exclude, rel = ''): Promise<Entry[]> {
   const names = (await readdir(join(root, rel))).sort().map((n) => (rel ? `${rel}/${n}` : n)).filter((r) => !excluded(r));
-  const entries = await Promise.all(names.map(async (r) => {
+  const entries = await Promise.all(names.map(async (r): Promise<Entry[]> => {
+    const link = await keptLink(join(root, r));
+    if (link !== undefined) return [{ rel: r, abs: join(root, r), mode: 0o777, dir: false, link, stamp: '' }];
     const st = await stat(join(root, r));
     const self: Entry = { rel: r, abs: join(root, r), mode: st.mode & 0o7777, dir: st.isDirectory(), stamp: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}` };
     return self.dir ? [self, ...(await walk(root, excluded, r))] : [self];
@@ -92,7 +108,7 @@ export async function contextHash(dir: string, cacheName = 'context', exclude?: 
   const cache = await loadDigests(file);
   const fresh: Record<string, string> = {};
   const digests = await pool(entries, 64, async (e) => {
-    if (e.dir) return '';
+    if (e.dir || e.link !== undefined) return '';
     const digest = cache[e.stamp] ?? createHash('sha256').update(await readFile(e.abs)).digest('hex');
     fresh[e.stamp] = digest;
     return digest;
@@ -100,7 +116,7 @@ export async function contextHash(dir: string, cacheName = 'context', exclude?: 
   // Only this context's current files are kept, so the cache does not grow with every rebuild.
   if (Object.keys(fresh).some((k) => cache[k] === undefined)) await saveDigests(file, fresh);
   const h = createHash('sha256');
-  entries.forEach((e, i) => h.update(`${e.dir ? 'd' : 'f'} ${e.mode.toString(8)} ${e.rel} ${digests[i]}\n`));
+  entries.forEach((e, i) => h.update(e.link !== undefined ? `l ${e.rel} ${e.link}\n` : `${e.dir ? 'd' : 'f'} ${e.mode.toString(8)} ${e.rel} ${digests[i]}\n`));
   return h.digest('hex');
 }
 
@@ -146,10 +162,21 @@ function batched(size = 1 << 20): Transform {
   });
 }
 
+/** node:fs whose stat follows a symlink only when its target is absolute (keptLink's rule), for tar-fs. */
+const linkKeepingFs = {
+  ...fs,
+  stat(path: string, cb: (err: NodeJS.ErrnoException | null, st?: fs.Stats) => void): void {
+    fs.lstat(path, (err, st) => {
+      if (err || !st.isSymbolicLink()) return cb(err, st);
+      fs.readlink(path, (e, target) => (e ? cb(e) : isAbsolute(target) ? fs.stat(path, cb) : cb(null, st)));
+    });
+  },
+};
+
 /** The context as a tar stream, symlinks followed, with the same entries the hash saw. */
-function packed(root: string, excluded: Exclude, prefix = ''): NodeJS.ReadableStream {
+export function packed(root: string, excluded: Exclude, prefix = ''): NodeJS.ReadableStream {
   const ignore = (name: string): boolean => excluded(prefix + relative(root, name).split(sep).join('/'));
-  const tar = pack(root, { dereference: true, ignore });
+  const tar = pack(root, { dereference: true, ignore, fs: linkKeepingFs } as Parameters<typeof pack>[1]);
   const out = batched();
   // A file that vanishes mid-pack must fail the build, not leave the upload hanging.
   tar.on('error', (err: Error) => out.destroy(err));
@@ -163,15 +190,37 @@ async function build(docker: Docker, dir: string, tag: string, excluded: Exclude
 }
 
 /** Waits for the engine's JSON progress stream to end; an error event fails with the last lines of output. */
-async function progress(docker: Docker, stream: NodeJS.ReadableStream, what: string): Promise<void> {
+async function progress(docker: Docker, stream: NodeJS.ReadableStream, what: string, onEvent?: (e: BuildEvent) => void): Promise<BuildEvent[]> {
   const events = await new Promise<BuildEvent[]>((resolve, reject) => {
-    docker.modem.followProgress(stream, (err: Error | null, res: BuildEvent[]) => (err ? reject(wrap(what, err)) : resolve(res)));
+    docker.modem.followProgress(stream, (err: Error | null, res: BuildEvent[]) => (err ? reject(wrap(what, err)) : resolve(res)), onEvent);
   });
   const failed = events.find((e) => e.error || e.errorDetail);
   if (failed) {
     const log = events.map((e) => e.stream ?? '').join('').trim().split('\n').slice(-5).join('\n');
     throw wrap(what, new Error(`${failed.errorDetail?.message ?? failed.error}${log ? `\n${log}` : ''}`));
   }
+  return events;
+}
+
+/** `skiff image build`: a user's directory as the context (tar-fs), each line of output handed on as it comes. */
+export async function buildDirectory(docker: Docker, dir: string, tag: string, onOutput: (line: string) => void): Promise<void> {
+  const tar = packed(dir, skip(undefined));
+  const stream = await call(`build image ${tag}`, () => docker.buildImage(tar, { t: tag, rm: true, forcerm: true }));
+  let partial = '';
+  await progress(docker, stream, `build image ${tag}`, (e) => {
+    if (!e.stream) return;
+    const lines = (partial + e.stream).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line.trim()) onOutput(line);
+  });
+  if (partial.trim()) onOutput(partial);
+}
+
+/** `docker load`: the names (or, for an untagged image, the id) the engine says it loaded. */
+export async function loadImageTar(docker: Docker, tar: NodeJS.ReadableStream): Promise<string[]> {
+  const stream = await call('load image', () => docker.loadImage(tar, { quiet: true }));
+  const events = await progress(docker, stream, 'load image');
+  return events.flatMap((e) => [...(e.stream ?? '').matchAll(/^Loaded image(?: ID)?: (\S+)$/gm)].map((m) => m[1]!));
 }
 
 /** Instructions `docker import` can apply (its `changes`); anything else needs a real build. */

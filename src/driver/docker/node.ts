@@ -1,7 +1,7 @@
 // One node: a container on its profile's network, found again by its labels.
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ExecResult, Node, NodeRole, NodeState } from '../driver.js';
+import type { ExecResult, ExecStreams, Node, NodeRole, NodeState } from '../driver.js';
 import { LABEL_NODE, LABEL_PROFILE, networkName, volumeName } from '../driver.js';
 
 /** Pod containers carry the pod's uid (and the profile and node labels); node containers do not. */
@@ -74,6 +74,53 @@ export class DockerNode implements Node {
     return { code: ExitCode ?? -1, stdout, stderr };
   }
 
+  async execAttached(cmd: string[], io: ExecStreams): Promise<number> {
+    const what = `exec in node ${this.name}`;
+    const exec = await call(what, () =>
+      this.container.exec({ Cmd: cmd, AttachStdin: !!io.stdin, AttachStdout: true, AttachStderr: true, Tty: io.tty, ConsoleSize: io.size ? [io.size.rows, io.size.columns] : undefined } as Docker.ExecCreateOptions),
+    );
+    const stream = await call(what, () => exec.start({ hijack: true, stdin: !!io.stdin, Tty: io.tty }));
+    // With a TTY the engine sends one raw stream; without, stdout and stderr multiplexed.
+    if (io.tty) stream.pipe(io.stdout, { end: false });
+    else this.docker.modem.demuxStream(stream, io.stdout, io.stderr);
+    if (io.stdin) {
+      io.stdin.pipe(stream as unknown as NodeJS.WritableStream);
+      // The other side ends when stdin does (a pipe: `echo ls | skiff ssh`) so the command sees EOF.
+      io.stdin.on('end', () => (stream as unknown as { end?: () => void }).end?.());
+    }
+    if (io.tty && io.size) await exec.resize({ h: io.size.rows, w: io.size.columns }).catch(() => undefined);
+    io.onResizable?.((size) => void exec.resize({ h: size.rows, w: size.columns }).catch(() => undefined));
+    await new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+    });
+    if (io.stdin) io.stdin.unpipe(stream as unknown as NodeJS.WritableStream);
+    const { ExitCode } = await call(what, () => exec.inspect());
+    return ExitCode ?? -1;
+  }
+
+  async logs(out: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }, opts: { follow?: boolean; tail?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const what = `read the logs of node ${this.name}`;
+    const base = { stdout: true, stderr: true, tail: opts.tail };
+    const stream: NodeJS.ReadableStream | Buffer = opts.follow
+      ? await call(what, () => this.container.logs({ ...base, follow: true }))
+      : await call(what, () => this.container.logs({ ...base, follow: false }));
+    if (Buffer.isBuffer(stream)) {
+      // Without follow the engine's answer arrives whole, still multiplexed.
+      demuxBuffer(stream, out.stdout, out.stderr);
+      return;
+    }
+    this.docker.modem.demuxStream(stream, out.stdout, out.stderr);
+    await new Promise<void>((resolve, reject) => {
+      const stop = () => { (stream as unknown as { destroy?: () => void }).destroy?.(); resolve(); };
+      opts.signal?.addEventListener('abort', stop, { once: true });
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', (err) => (opts.signal?.aborted ? resolve() : reject(wrap(what, err))));
+    });
+  }
+
   async ip(): Promise<string> {
     const info = await this.inspect();
     const net = info.NetworkSettings.Networks[networkName(this.profile)];
@@ -104,6 +151,16 @@ async function ignoreStatus(status: number, what: string, fn: () => Promise<unkn
 
 function envList(env: Record<string, string> | undefined): string[] | undefined {
   return env ? Object.entries(env).map(([k, v]) => `${k}=${v}`) : undefined;
+}
+
+/** The engine's multiplexed frames (8-byte header: stream, 0, 0, 0, big-endian length) from one buffer. */
+function demuxBuffer(buf: Buffer, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void {
+  for (let at = 0; at + 8 <= buf.length;) {
+    const length = buf.readUInt32BE(at + 4);
+    const payload = buf.subarray(at + 8, at + 8 + length);
+    (buf[at] === 2 ? stderr : stdout).write(payload);
+    at += 8 + length;
+  }
 }
 
 /** Splits the engine's multiplexed exec stream into stdout and stderr text. */

@@ -26,7 +26,7 @@ export interface PreparedContext {
 
 /** The shared libraries and the loader a binary needs, as the absolute paths it looks them up by. */
 export function sharedLibraries(binary: string): string[] {
-  const out = execFileSync('ldd', [binary], { encoding: 'utf8' });
+  const out = execFileSync('ldd', [binary], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const libs: string[] = [];
   for (const line of out.split('\n')) {
     const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
@@ -113,6 +113,25 @@ function packageLinks(dir: string, inImage: string): Array<[string, string]> {
   ];
 }
 
+export const HOST_BUSYBOX = '/bin/busybox';
+
+/**
+ * A shell and the usual tools for `skiff ssh`: the host's busybox (Debian's busybox-static) at
+ * /bin/busybox with each applet a relative symlink to it (kept as a link in the image, not 400
+ * copies). Without busybox on the host the image has no shell, only node.
+ */
+export function busyboxLinks(busybox = HOST_BUSYBOX): Array<[string, string]> {
+  if (!existsSync(busybox)) return [];
+  const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').map((a) => a.trim()).filter((a) => /^[\w.[-]+$/.test(a) && a !== 'busybox');
+  let libraries: Array<[string, string]> = [];
+  try {
+    libraries = sharedLibraries(busybox).map((lib): [string, string] => [lib, lib]);
+  } catch {
+    // ldd refuses a static binary ("not a dynamic executable"): it needs nothing else.
+  }
+  return [...applets.map((a): [string, string] => ['busybox', `/bin/${a}`]), [busybox, '/bin/busybox'], ...libraries];
+}
+
 /** The node image: Node.js runtime + skiff's dist/, bin/, package.json and production node_modules. */
 export async function prepareNodeImage(root = PROJECT_ROOT): Promise<PreparedContext> {
   if (!existsSync(join(root, 'dist/cli/main.js'))) {
@@ -121,6 +140,7 @@ export async function prepareNodeImage(root = PROJECT_ROOT): Promise<PreparedCon
   // iproute2's `ip`: kube-proxy on the control-plane node adds each ClusterIP to its interface.
   const ip = ['/usr/bin/ip', '/bin/ip', '/sbin/ip', '/usr/sbin/ip'].find((p) => existsSync(p));
   const links: Array<[string, string]> = [
+    ...busyboxLinks(),
     ...binaryWithLibraries(process.execPath, '/usr/local/bin/node'),
     ...(ip ? binaryWithLibraries(ip, '/usr/bin/ip') : []),
     ...['dist', 'bin', 'package.json'].map((p): [string, string] => [join(root, p), `/skiff/${p}`]),

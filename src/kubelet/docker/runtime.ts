@@ -2,17 +2,23 @@
 // pod's address on the profile network, and each container joins the sandbox's network namespace.
 // Everything is labelled (profile, node, pod uid/namespace/name, container) so a restarted agent
 // lists and adopts what it finds, and `skiff delete` finds everything to remove.
-import type { ContainerEngine, EngineContainer } from '../../driver/engine.js';
+import { createHash } from 'node:crypto';
+import type { ContainerEngine, ContainerMount, EngineContainer } from '../../driver/engine.js';
 import {
   exitReason,
   type ContainerConfig,
   type ContainerEvent,
+  type ExecSyncResult,
+  type PodVolume,
+  type VolumeFile,
   type PulledImage,
   type Runtime,
   type RuntimeContainer,
   type RuntimeSandbox,
   type SandboxConfig,
 } from '../runtime.js';
+import type { ExecRequest, LogRequest, StdioRequest, StdioStreams } from '../runtime.js';
+import type { Readable } from 'node:stream';
 
 export const LABELS = {
   profile: 'skiff.dev/profile',
@@ -24,7 +30,13 @@ export const LABELS = {
   container: 'io.kubernetes.container.name',
   sandboxId: 'io.kubernetes.sandbox.id',
   attempt: 'io.kubernetes.container.restartCount',
+  /** On volumes: the pod volume's name, and whether it lives with the pod or the node. */
+  volume: 'skiff.dev/volume',
+  volumeScope: 'skiff.dev/volume-scope',
 } as const;
+
+/** Where the sandbox mounts each pod volume, so the agent can write files into it at any time. */
+export const SANDBOX_VOLUMES_DIR = '/.skiff/volumes';
 
 const SANDBOX = 'podsandbox';
 const CONTAINER = 'container';
@@ -56,6 +68,20 @@ function containerName(kind: string, pod: { name: string; namespace: string; pod
   return `k8s_${kind}_${pod.name}_${pod.namespace}_${pod.podUid}_${attempt}`;
 }
 
+/**
+ * The engine volume behind a pod volume. Bind mounts would name paths on the ENGINE's host, not
+ * on the node (the agent runs inside a node container), so every volume is a named volume: pod
+ * volumes per pod uid, hostPath volumes per node and path (shared by the node's pods, kept after
+ * them, removed with the profile).
+ */
+export function engineVolumeName(o: { profile: string; nodeName: string }, podUid: string, volume: PodVolume): string {
+  if (volume.scope === 'node') {
+    const hash = createHash('sha256').update(volume.hostPath ?? volume.name).digest('hex').slice(0, 16);
+    return `${o.profile}-${o.nodeName}-hostpath-${hash}`;
+  }
+  return `${o.profile}-pod-${podUid}-${volume.name}`;
+}
+
 export class DockerRuntime implements Runtime {
   readonly type = 'docker';
   private readonly ownLabels: Record<string, string>;
@@ -80,7 +106,9 @@ export class DockerRuntime implements Runtime {
     // its address: the kubelet removes what it does not adopt.
     const stale = await this.o.engine.list({ ...this.ownLabels, [LABELS.podUid]: config.podUid });
     await Promise.all(stale.map((c) => this.o.engine.remove(c.id)));
+    const mounts = await this.createVolumes(config);
     const started = await this.o.engine.run({
+      mounts,
       name: containerName('POD', config, 0),
       image: this.o.sandboxImage,
       env: [],
@@ -112,6 +140,42 @@ export class DockerRuntime implements Runtime {
     return toSandbox(started, config.ip);
   }
 
+  /** The pod's engine volumes (kept if they exist: a new sandbox of the same pod adopts them). */
+  private async createVolumes(config: SandboxConfig): Promise<ContainerMount[]> {
+    const mounts: ContainerMount[] = [];
+    for (const volume of config.volumes ?? []) {
+      const name = engineVolumeName(this.o, config.podUid, volume);
+      const labels: Record<string, string> = { ...this.ownLabels, [LABELS.volume]: volume.name, [LABELS.volumeScope]: volume.scope };
+      if (volume.scope === 'pod') labels[LABELS.podUid] = config.podUid;
+      await this.o.engine.createVolume(name, labels);
+      if (volume.scope === 'pod') mounts.push({ volume: name, target: `${SANDBOX_VOLUMES_DIR}/${volume.name}` });
+    }
+    return mounts;
+  }
+
+  async writeVolumeFiles(sandboxId: string, volume: PodVolume, files: VolumeFile[]): Promise<void> {
+    if (files.length === 0) return;
+    await this.o.engine.writeFiles(sandboxId, `${SANDBOX_VOLUMES_DIR}/${volume.name}`, files);
+  }
+
+  /**
+   * The engine mounts of a container. A subPath binds the path under the volume's data on the
+   * engine's host (the engine creates it when missing, as the kubelet does for subPath).
+   */
+  private async containerMounts(podUid: string, config: ContainerConfig): Promise<ContainerMount[]> {
+    const mounts: ContainerMount[] = [];
+    for (const m of config.mounts ?? []) {
+      const name = engineVolumeName(this.o, podUid, m.volume);
+      const volume = m.subPath ? `${await this.o.engine.volumePath(name)}/${m.subPath}` : name;
+      mounts.push({ volume, target: m.containerPath, readOnly: m.readOnly });
+    }
+    return mounts;
+  }
+
+  execSync(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecSyncResult> {
+    return this.o.engine.exec(engineId(containerId), cmd, timeoutMs);
+  }
+
   async stopPodSandbox(sandboxId: string): Promise<void> {
     const members = await this.o.engine.list({ ...this.ownLabels, [LABELS.sandboxId]: sandboxId });
     await Promise.all(members.map((c) => this.o.engine.stop(c.id, 0)));
@@ -121,7 +185,14 @@ export class DockerRuntime implements Runtime {
   async removePodSandbox(sandboxId: string): Promise<void> {
     const members = await this.o.engine.list({ ...this.ownLabels, [LABELS.sandboxId]: sandboxId });
     await Promise.all(members.map((c) => this.o.engine.remove(c.id)));
+    const sandbox = await this.o.engine.inspect(sandboxId);
     await this.o.engine.remove(sandboxId);
+    // The pod's own volumes go with it; node (hostPath) volumes stay.
+    const podUid = sandbox?.labels[LABELS.podUid];
+    if (podUid) {
+      const volumes = await this.o.engine.listVolumes({ ...this.ownLabels, [LABELS.podUid]: podUid, [LABELS.volumeScope]: 'pod' });
+      await Promise.all(volumes.map((v) => this.o.engine.removeVolume(v)));
+    }
   }
 
   async listPodSandboxes(): Promise<RuntimeSandbox[]> {
@@ -140,6 +211,9 @@ export class DockerRuntime implements Runtime {
       cmd: config.args.length ? config.args : undefined,
       env: config.env,
       workingDir: config.workingDir,
+      memoryBytes: config.memoryBytes,
+      nanoCpus: config.nanoCpus,
+      mounts: await this.containerMounts(pod.podUid, config),
       labels: {
         ...this.ownLabels,
         [LABELS.type]: CONTAINER,
@@ -181,6 +255,18 @@ export class DockerRuntime implements Runtime {
         sandboxId: e.labels[LABELS.sandboxId] ?? '',
       });
     });
+  }
+
+  exec(containerId: string, request: ExecRequest): Promise<StdioStreams> {
+    return this.o.engine.execStreams(engineId(containerId), { cmd: request.command, stdin: request.stdin, stdout: request.stdout, stderr: request.stderr, tty: request.tty });
+  }
+
+  attach(containerId: string, request: StdioRequest): Promise<StdioStreams> {
+    return this.o.engine.attach(engineId(containerId), request);
+  }
+
+  logs(containerId: string, options: LogRequest): Promise<Readable> {
+    return this.o.engine.logs(engineId(containerId), { follow: options.follow, tail: options.tailLines, since: options.since, timestamps: options.timestamps });
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,8 @@ import {
   type RuntimeSandbox,
   type SandboxConfig,
 } from '../runtime.js';
+import type { ExecRequest, LogRequest, StdioRequest, StdioStreams } from '../runtime.js';
+import { Readable } from 'node:stream';
 import { behaviorOf } from './behavior.js';
 
 export const FAKE_RUNTIME_VERSION = 'fake://0.1';
@@ -154,6 +156,20 @@ export class FakeRuntime implements Runtime {
   onContainerEvent(listener: (event: ContainerEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Hollow containers run no process: there is nothing to exec into. */
+  async exec(containerId: string, _request: ExecRequest): Promise<StdioStreams> {
+    throw new Error(`container ${containerId} runs no process on this hollow node (fake runtime): exec is not supported`);
+  }
+
+  async attach(containerId: string, _request: StdioRequest): Promise<StdioStreams> {
+    throw new Error(`container ${containerId} runs no process on this hollow node (fake runtime): attach is not supported`);
+  }
+
+  /** A hollow container printed nothing. */
+  async logs(_containerId: string, _options: LogRequest): Promise<Readable> {
+    return Readable.from([]);
   }
 
   async close(): Promise<void> {
