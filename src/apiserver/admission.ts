@@ -206,3 +206,61 @@ export class ServiceAllocation implements Admission {
     for (const p of spec.ports ?? []) if (p.nodePort) this.ports.release(p.nodePort);
   }
 }
+
+const SERVICE_ACCOUNT_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+type Json = Record<string, unknown>;
+
+/** upstream's names: `kube-api-access-` and five characters of the generateName alphabet. */
+function apiAccessVolumeName(): string {
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)];
+  return `kube-api-access-${suffix}`;
+}
+
+/** The projected volume upstream mounts: a bound token, the cluster CA and the pod's namespace. */
+function apiAccessVolume(name: string): Json {
+  return {
+    name,
+    projected: {
+      defaultMode: 420,
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ],
+    },
+  };
+}
+
+/**
+ * ServiceAccount admission (plugin/pkg/admission/serviceaccount): every new pod that does not opt
+ * out gets the `kube-api-access-*` volume mounted at /var/run/secrets/kubernetes.io/serviceaccount
+ * in each container, so in-cluster clients find their token, CA and namespace. Unlike upstream,
+ * a service account that does not exist yet does not reject the pod: the API server also runs
+ * alone (tests, `--controllers -*`) where nothing creates `default`, and the kubelet's token
+ * request fails and retries until the account exists.
+ */
+export class ServiceAccountAdmission implements Admission {
+  constructor(private readonly getServiceAccount: (namespace: string, name: string) => Promise<KubeObject | undefined>) {}
+
+  async create(def: ResourceDef, obj: KubeObject): Promise<void> {
+    if (!isCore(def, 'Pod') || obj.metadata.annotations?.[MIRROR_ANNOTATION] !== undefined) return;
+    const spec = (obj.spec ??= {}) as Json;
+    if (spec.automountServiceAccountToken === false) return;
+    const account = await this.getServiceAccount(obj.metadata.namespace!, String(spec.serviceAccountName ?? 'default'));
+    if (spec.automountServiceAccountToken === undefined && (account as Json | undefined)?.automountServiceAccountToken === false) return;
+    const containers = [...arrayOf(spec.initContainers), ...arrayOf(spec.containers)];
+    const needing = containers.filter((c) => !arrayOf(c.volumeMounts).some((m) => m.mountPath === SERVICE_ACCOUNT_MOUNT));
+    if (needing.length === 0) return;
+    const name = apiAccessVolumeName();
+    spec.volumes = [...arrayOf(spec.volumes), apiAccessVolume(name)];
+    for (const c of needing) c.volumeMounts = [...arrayOf(c.volumeMounts), { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT }];
+  }
+}
+
+function arrayOf(value: unknown): Json[] {
+  return Array.isArray(value) ? (value as Json[]) : [];
+}
