@@ -4,10 +4,10 @@
 import type { Command } from 'commander';
 import { runHostProxy, type Forward } from '../../cluster/hostproxy.js';
 import { exposeService, listServices } from '../../cluster/services.js';
-import { DockerDriver } from '../../driver/docker/driver.js';
 import { UserError } from '../errors.js';
 import { formatTable, outputFormat } from '../output/format.js';
-import { engineCall, profileOf, withReporter, type CommonFlags } from './common.js';
+import { PlainReporter } from '../output/plain.js';
+import { engineCall, profileOf, type CommonFlags } from './common.js';
 import { profileFlag } from './profileflag.js';
 import { openInBrowser } from './browser.js';
 
@@ -27,7 +27,8 @@ export function registerService(program: Command): void {
     .option('--url', 'print the URLs (one per port) and exit, opening no browser')
     .action(async (name: string, flags: ServiceFlags) => {
       const profile = profileOf(flags);
-      const urls = await withReporter({}, (sink) => exposeService(new DockerDriver(), sink, { profile, namespace: flags.namespace, name }));
+      // Plain lines even on a terminal: there are no steps to animate, and loading ink costs a second.
+      const urls = await engineCall((driver) => exposeService(driver, new PlainReporter(process.stderr), { profile, namespace: flags.namespace, name }));
       for (const url of urls) process.stdout.write(`${url}\n`);
       if (flags.url) return;
       for (const url of urls) {
