@@ -1,5 +1,5 @@
 // skiff's entry point: parses the command line and runs one command; errors end here.
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { registerAgent } from './commands/agent.js';
 import { registerConfig } from './commands/config.js';
 import { registerControlPlane } from './commands/control-plane.js';
@@ -20,7 +20,9 @@ import { KUBERNETES_VERSION, SKIFF_VERSION } from '../api/version.js';
 function buildProgram(): Command {
   const program = new Command('skiff')
     .description('a local Kubernetes for development')
-    .version(`skiff ${SKIFF_VERSION} (Kubernetes ${KUBERNETES_VERSION.gitVersion})`, '--version');
+    .version(`skiff ${SKIFF_VERSION} (Kubernetes ${KUBERNETES_VERSION.gitVersion})`, '--version')
+    // Before any command is added, so every subcommand inherits it: usage errors end in report().
+    .exitOverride();
   installGlobalProfile(program);
   registerControlPlane(program);
   registerAgent(program);
@@ -39,6 +41,8 @@ function buildProgram(): Command {
 }
 
 function report(err: unknown): never {
+  // commander has printed its message (or the help, or the version) already.
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : ExitCode.usage);
   if (err instanceof UserError) {
     process.stderr.write(`✗ ${err.message}\n${err.fix ? `  ${err.fix}\n` : ''}`);
     process.exit(err.exitCode);
