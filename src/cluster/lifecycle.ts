@@ -4,7 +4,7 @@ import https from 'node:https';
 import { KUBERNETES_VERSION } from '../api/version.js';
 import { ApiClient } from '../client/client.js';
 import { Resources } from '../client/resources.js';
-import type { Driver, NetworkInfo, Node } from '../driver/driver.js';
+import type { Driver, NetworkInfo, Node, NodeSpec } from '../driver/driver.js';
 import { ensureBuilt, prepareNodeImage, prepareSandboxImage } from '../driver/docker/nodeimage.js';
 import { parseAdminKubeconfig, readNodeFile, saveAdminCredential } from './access.js';
 import { stopHostProxies } from './hostproxy.js';
@@ -91,13 +91,7 @@ const START_STEPS: Step[] = [
 async function createOrFindNode(ctx: StartContext): Promise<void> {
   const { profile } = ctx.options;
   const name = controlPlaneName(profile);
-  const existing = await ctx.driver.getNode(profile, name);
-  if (existing) {
-    ctx.node = existing;
-    return;
-  }
-  ctx.created = true;
-  ctx.node = await ctx.driver.createNode({
+  const spec: NodeSpec = {
     profile,
     name,
     role: 'control-plane',
@@ -107,7 +101,26 @@ async function createOrFindNode(ctx: StartContext): Promise<void> {
     netAdmin: true,
     cpus: ctx.options.cpus,
     memoryBytes: ctx.options.memoryMiB ? ctx.options.memoryMiB * 1024 * 1024 : undefined,
-  });
+  };
+  const existing = await ctx.driver.getNode(profile, name);
+  if (!existing) ctx.created = true;
+  ctx.node = await createOrKeep(ctx.driver, existing, spec);
+}
+
+/**
+ * A node container is made once and started again on every `start`, unless this skiff built a
+ * different node image or runs nodes with other arguments (an upgrade, new sizes): then the
+ * container is made anew on the same address, over the same state volume, so the cluster keeps
+ * its objects and its pods come back.
+ */
+async function createOrKeep(driver: Driver, existing: Node | undefined, spec: NodeSpec): Promise<Node> {
+  if (!existing) return driver.createNode(spec);
+  const was = await existing.creation();
+  if (was.image === spec.image && JSON.stringify(was.command) === JSON.stringify(spec.command)) return existing;
+  const ip = await existing.ip();
+  await existing.stop(30);
+  await existing.remove({ keepState: true });
+  return driver.createNode({ ...spec, ip });
 }
 
 /** What every node of a profile is made from: its network, images and resource limits. */
@@ -137,9 +150,9 @@ function nodeCommand(plan: NodePlan, role: 'control-plane' | 'worker', name: str
   ];
 }
 
-/** A worker node container (created, not started), given the node credential the control plane wrote. */
-export async function createWorker(driver: Driver, plan: NodePlan, name: string, credential: string): Promise<Node> {
-  return driver.createNode({
+/** A worker node's container spec, given the node credential the control plane wrote. */
+function workerSpec(plan: NodePlan, name: string, credential: string): NodeSpec {
+  return {
     profile: plan.profile,
     name,
     role: 'worker',
@@ -148,23 +161,26 @@ export async function createWorker(driver: Driver, plan: NodePlan, name: string,
     env: { [NODE_KUBECONFIG_ENV]: Buffer.from(credential).toString('base64') },
     cpus: plan.cpus,
     memoryBytes: plan.memoryMiB ? plan.memoryMiB * 1024 * 1024 : undefined,
-  });
+  };
 }
 
-/** Workers: found again (a restart) or created with the node credential the control plane wrote. */
+/** A worker node container (created, not started), given the node credential the control plane wrote. */
+export async function createWorker(driver: Driver, plan: NodePlan, name: string, credential: string): Promise<Node> {
+  return driver.createNode(workerSpec(plan, name, credential));
+}
+
+/** Workers: found again (a restart, remade if outdated) or created, then started. */
 async function startWorkers(ctx: StartContext): Promise<void> {
   const { profile } = ctx.options;
   const wanted = Math.max(1, ctx.options.nodes ?? 1);
   const existing = (await ctx.driver.listNodes(profile)).filter((n) => n.role === 'worker');
-  let credential: string | undefined;
-  for (let i = 2; i <= wanted; i++) {
-    const name = workerName(profile, i);
-    if (existing.some((n) => n.name === name)) continue;
-    credential ??= await readNodeFile(ctx.node!, NODE_KUBECONFIG);
-    existing.push(await createWorker(ctx.driver, planOf(ctx), name, credential));
+  const names = [...new Set([...existing.map((n) => n.name), ...Array.from({ length: wanted - 1 }, (_, i) => workerName(profile, i + 2))])];
+  const credential = names.length > 0 ? await readNodeFile(ctx.node!, NODE_KUBECONFIG) : '';
+  ctx.workers = [];
+  for (const name of names) {
+    ctx.workers.push(await createOrKeep(ctx.driver, existing.find((n) => n.name === name), workerSpec(planOf(ctx), name, credential)));
   }
-  ctx.workers = existing;
-  await Promise.all(existing.map((n) => n.start()));
+  await Promise.all(ctx.workers.map((n) => n.start()));
 }
 
 async function bootNode(ctx: StartContext): Promise<void> {

@@ -95,8 +95,10 @@ export interface Node {
   stop(timeoutSeconds?: number): Promise<void>;
   pause(): Promise<void>;
   unpause(): Promise<void>;
-  /** Removes the container and its state volume. */
-  remove(): Promise<void>;
+  /** Removes the container and its state volume (only the container with `keepState`). */
+  remove(options?: { keepState?: boolean }): Promise<void>;
+  /** The image and argv the container was created with (a new skiff build means new ones). */
+  creation(): Promise<{ image: string; command: string[] }>;
   state(): Promise<NodeState>;
   exec(cmd: string[], opts?: { env?: Record<string, string> }): Promise<ExecResult>;
   /** Runs cmd in the node with the caller's streams attached; resolves with its exit code. */

@@ -131,6 +131,24 @@ describe('skiff start', () => {
     for (const p of after) expect((await eventually(() => fetchText(p.ip, 8080), 10_000, 200)).trim()).toBe(p.name);
   });
 
+  it('start with new sizes remakes the node container over its state: same address, same objects', async () => {
+    const before = await webPods();
+    const oldId = await dockerCli('inspect', '-f', '{{.Id}}', profile);
+    const ip = (await skiff('ip', '-p', profile)).stdout.trim();
+    const again = await skiff('start', '-p', profile, '--memory', '3000mb');
+    expect(again.code, again.stderr).toBe(0);
+    expect(await dockerCli('inspect', '-f', '{{.Id}}', profile)).not.toBe(oldId);
+    expect(await dockerCli('inspect', '-f', '{{.HostConfig.Memory}}', profile)).toBe(String(3000 * 1024 * 1024));
+    expect((await skiff('ip', '-p', profile)).stdout.trim()).toBe(ip);
+    const after = await eventually(async () => {
+      const list = await webPods();
+      expect(list.map((p) => p.phase)).toEqual(['Running', 'Running']);
+      return list;
+    }, 60_000, 250);
+    expect(after.map((p) => p.name)).toEqual(before.map((p) => p.name));
+    for (const p of after) expect((await eventually(() => fetchText(p.ip, 8080), 10_000, 200)).trim()).toBe(p.name);
+  });
+
   it('delete leaves no container, network or volume of the profile, and no kubeconfig entry', async () => {
     expect((await skiff('delete', '-p', profile)).code).toBe(0);
     expect(await labelled(profile)).toEqual({ containers: [], networks: [], volumes: [] });

@@ -47,9 +47,15 @@ export class DockerNode implements Node {
     await call(`unpause node ${this.name}`, () => this.container.unpause());
   }
 
-  async remove(): Promise<void> {
+  async remove(options: { keepState?: boolean } = {}): Promise<void> {
     await ignoreStatus(404, `remove node ${this.name}`, () => this.container.remove({ force: true, v: true }));
+    if (options.keepState) return;
     await ignoreStatus(404, `remove volume of node ${this.name}`, () => this.docker.getVolume(volumeName(this.name)).remove());
+  }
+
+  async creation(): Promise<{ image: string; command: string[] }> {
+    const { Config } = await call(`inspect node ${this.name}`, () => this.container.inspect());
+    return { image: Config.Image, command: Config.Cmd ?? [] };
   }
 
   async state(): Promise<NodeState> {
