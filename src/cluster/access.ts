@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ExitCode, UserError } from '../cli/errors.js';
+import { ExitCode, UserError } from './errors.js';
 import { ApiClient } from '../client/client.js';
 import type { Driver, Node } from '../driver/driver.js';
 import { kubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../cli/errors.js';
+import { UserError } from './errors.js';
 import { knownAddons, validateAddons } from './addons.js';
 
 const dirs: string[] = [];

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, UserError } from '../cli/errors.js';
+import { ExitCode, UserError } from './errors.js';
 
 /** The project's addons/ folder: one entry (a directory or a manifest file) per addon. */
 export const ADDONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../addons');

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode, UserError } from '../cli/errors.js';
+import { ExitCode, UserError } from './errors.js';
 import {
   CONFIG_KEYS, configFilePath, formatConfigValue, getConfig, parseKubernetesVersion, parseSizeMiB, setConfig, unsetConfig, viewConfig,
 } from './config.js';

@@ -3,7 +3,7 @@
 // addons as a list), so `start` reads them with no second parser.
 import { join } from 'node:path';
 import Conf from 'conf';
-import { ExitCode, UserError } from '../cli/errors.js';
+import { ExitCode, UserError } from './errors.js';
 import { profileNameProblem, skiffHome } from './profiles.js';
 
 export type ConfigValue = string | number | string[];

@@ -2,7 +2,7 @@
 // so the host's images are the cluster's images: loading is `docker load`, and naming an image the
 // engine already has needs nothing at all.
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { ExitCode, UserError } from '../cli/errors.js';
+import { ExitCode, UserError } from './errors.js';
 import type { Driver, ImageInfo } from '../driver/driver.js';
 import { runStep, type EventSink } from './progress.js';
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode, UserError } from '../cli/errors.js';
+import { ExitCode, UserError } from './errors.js';
 import { kubeconfigPath, mergeKubeconfig, removeFromKubeconfig, renderKubeconfig, type KubeconfigEntry } from './kubeconfig.js';
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@ import { homedir, hostname } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import yaml from 'js-yaml';
-import { ExitCode, UserError } from '../cli/errors.js';
+import { ExitCode, UserError } from './errors.js';
 
 export interface KubeconfigEntry {
   /** Names the cluster, the user and the context alike (minikube's convention: the profile). */

@@ -1,6 +1,6 @@
 // `skiff node add | delete` on a running cluster. A new worker is made exactly as `start` makes
 // its workers (createWorker); a deleted one leaves the API first, then goes with its pods' containers.
-import { ExitCode, UserError } from '../cli/errors.js';
+import { ExitCode, UserError } from './errors.js';
 import { isNotFound } from '../client/client.js';
 import { Resources } from '../client/resources.js';
 import type { Driver, Node } from '../driver/driver.js';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode, UserError } from '../cli/errors.js';
+import { ExitCode, UserError } from './errors.js';
 import {
   DEFAULT_PROFILE, deleteProfile, listProfiles, loadProfile, profileDir, profileExists, profileNameProblem, saveProfile,
   skiffHome, validateProfileName, type Profile,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../cli/errors.js';
+import { UserError } from './errors.js';
 import { forwardsOf, serviceRow } from './services.js';
 
 const svc = (type: string, ports: object[]) => ({ metadata: { name: 'web', namespace: 'shop' }, spec: { type, ports } });

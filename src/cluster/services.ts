@@ -1,6 +1,6 @@
 // `skiff service`: a Service's node ports reached from the host through the host proxy, and the
 // list of every Service with where it answers (minikube's `service` and `service list`).
-import { ExitCode, UserError } from '../cli/errors.js';
+import { ExitCode, UserError } from './errors.js';
 import { isNotFound } from '../client/client.js';
 import { Resources } from '../client/resources.js';
 import type { KubeObject } from '../api/types.js';
