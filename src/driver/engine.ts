@@ -91,6 +91,9 @@ export interface ContainerEngine {
   imageId(reference: string): Promise<string | undefined>;
   /** Creates and starts a container; a container that fails to start is left created, with its error. */
   run(spec: ContainerSpec): Promise<EngineContainer>;
+  /** `run` in two halves, so a caller can overlap a container's start with other work. */
+  create(spec: ContainerSpec): Promise<string>;
+  start(id: string): Promise<EngineContainer>;
   /** SIGTERM, then SIGKILL after `timeoutSeconds`; a stopped or missing container is fine. */
   stop(id: string, timeoutSeconds: number): Promise<void>;
   /** Removes the container (and its anonymous volumes); a missing one is fine. */

@@ -197,7 +197,6 @@ describe('env, resources and volumes on the docker runtime', () => {
             volumeMounts: [
               { name: 'cfg', mountPath: '/etc/cfg' },
               { name: 'shared', mountPath: '/shared' },
-              { name: 'sa', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
             ],
           },
           {
@@ -209,16 +208,6 @@ describe('env, resources and volumes on the docker runtime', () => {
         volumes: [
           { name: 'cfg', configMap: { name: 'cfg' } },
           { name: 'shared', emptyDir: {} },
-          {
-            name: 'sa',
-            projected: {
-              sources: [
-                { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
-                { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-                { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
-              ],
-            },
-          },
         ],
       },
     });
@@ -255,6 +244,7 @@ describe('env, resources and volumes on the docker runtime', () => {
     expect(limits.NanoCpus).toBe(500_000_000);
 
     const volumes = await docker('volume', 'ls', '-q', '--filter', `label=io.kubernetes.pod.uid=${pod.metadata.uid}`);
+    // cfg, shared and the kube-api-access-* volume ServiceAccount admission added to both containers.
     expect(volumes.split('\n').filter(Boolean)).toHaveLength(3);
     await k().ok(['delete', 'pod', 'envpod', '--timeout=60s'], { timeoutMs: 70_000 });
     expect(await docker('volume', 'ls', '-q', '--filter', `label=io.kubernetes.pod.uid=${pod.metadata.uid}`)).toBe('');

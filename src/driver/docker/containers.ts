@@ -89,14 +89,23 @@ export class DockerContainerEngine implements ContainerEngine {
   }
 
   async run(spec: ContainerSpec): Promise<EngineContainer> {
+    return this.start(await this.create(spec));
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
     const container = await call(`create container ${spec.name}`, () => this.docker.createContainer(createOptions(spec)));
+    return container.id;
+  }
+
+  async start(id: string): Promise<EngineContainer> {
+    const container = this.docker.getContainer(id);
     try {
       await container.start();
     } catch (err) {
       // The engine keeps the reason (a missing executable, say) in the container's state.
-      if (statusOf(err) === undefined) throw wrap(`start container ${spec.name}`, err);
+      if (statusOf(err) === undefined) throw wrap(`start container ${id.slice(0, 12)}`, err);
     }
-    return fromInspect(await call(`inspect container ${spec.name}`, () => container.inspect()));
+    return fromInspect(await call(`inspect container ${id.slice(0, 12)}`, () => container.inspect()));
   }
 
   async stop(id: string, timeoutSeconds: number): Promise<void> {

@@ -84,6 +84,8 @@ export function engineVolumeName(o: { profile: string; nodeName: string }, podUi
 
 export class DockerRuntime implements Runtime {
   readonly type = 'docker';
+  /** Sandboxes whose start is under way, with the pod they belong to. */
+  private readonly sandboxStarts = new Map<string, { started: Promise<EngineContainer>; pod: PodIdentity }>();
   private readonly ownLabels: Record<string, string>;
 
   constructor(private readonly o: DockerRuntimeOptions) {
@@ -107,7 +109,7 @@ export class DockerRuntime implements Runtime {
     const stale = await this.o.engine.list({ ...this.ownLabels, [LABELS.podUid]: config.podUid });
     await Promise.all(stale.map((c) => this.o.engine.remove(c.id)));
     const mounts = await this.createVolumes(config);
-    const started = await this.o.engine.run({
+    const id = await this.o.engine.create({
       mounts,
       name: containerName('POD', config, 0),
       image: this.o.sandboxImage,
@@ -133,11 +135,28 @@ export class DockerRuntime implements Runtime {
             dnsOptions: ['ndots:5'],
           },
     });
+    // The sandbox starts (its network set up: the slowest step of a pod's start) while the agent
+    // writes the pod's volumes and creates its containers; startContainer waits for it.
+    const started = this.startSandbox(id, config);
+    this.sandboxStarts.set(id, { started, pod: { name: config.name, namespace: config.namespace, podUid: config.podUid } });
+    started.catch(() => {}).finally(() => this.sandboxStarts.delete(id));
+    return { id, podUid: config.podUid, namespace: config.namespace, name: config.name, ip: config.ip, state: 'ready', createdAt: new Date().toISOString() };
+  }
+
+  private async startSandbox(id: string, config: SandboxConfig): Promise<EngineContainer> {
+    const started = await this.o.engine.start(id);
     if (started.state !== 'running') {
       await this.o.engine.remove(started.id);
       throw new Error(`failed to start the sandbox of pod ${config.namespace}/${config.name}: ${started.error ?? started.state}`);
     }
-    return toSandbox(started, config.ip);
+    return started;
+  }
+
+  /** The sandbox, once running: its start may still be under way (runPodSandbox does not wait). */
+  private async runningSandbox(sandboxId: string): Promise<EngineContainer> {
+    const sandbox = await (this.sandboxStarts.get(sandboxId)?.started ?? this.o.engine.inspect(sandboxId));
+    if (!sandbox || sandbox.state !== 'running') throw new Error(`sandbox ${sandboxId} is not ready`);
+    return sandbox;
   }
 
   /** The pod's engine volumes (kept if they exist: a new sandbox of the same pod adopts them). */
@@ -201,10 +220,10 @@ export class DockerRuntime implements Runtime {
   }
 
   async startContainer(sandboxId: string, config: ContainerConfig, imageRef: string): Promise<RuntimeContainer> {
-    const sandbox = await this.o.engine.inspect(sandboxId);
-    if (!sandbox || sandbox.state !== 'running') throw new Error(`sandbox ${sandboxId} is not ready`);
-    const pod = { name: sandbox.labels[LABELS.podName]!, namespace: sandbox.labels[LABELS.podNamespace]!, podUid: sandbox.labels[LABELS.podUid]! };
-    const started = await this.o.engine.run({
+    const starting = this.sandboxStarts.get(sandboxId);
+    const pod = starting?.pod ?? podOf(await this.runningSandbox(sandboxId));
+    // Created while a new sandbox may still be starting; started once it runs.
+    const id = await this.o.engine.create({
       name: containerName(config.name, pod, config.attempt),
       image: imageRef,
       entrypoint: config.command.length ? config.command : undefined,
@@ -226,7 +245,13 @@ export class DockerRuntime implements Runtime {
       },
       network: { mode: 'container', containerId: sandboxId },
     });
-    return toContainer(started, config.image);
+    try {
+      await this.runningSandbox(sandboxId);
+    } catch (err) {
+      await this.o.engine.remove(id);
+      throw err;
+    }
+    return toContainer(await this.o.engine.start(id), config.image);
   }
 
   stopContainer(containerId: string, gracePeriodSeconds: number): Promise<void> {
@@ -276,6 +301,16 @@ export class DockerRuntime implements Runtime {
 
 function engineId(containerId: string): string {
   return containerId.replace(/^docker:\/\//, '');
+}
+
+interface PodIdentity {
+  name: string;
+  namespace: string;
+  podUid: string;
+}
+
+function podOf(sandbox: EngineContainer): PodIdentity {
+  return { name: sandbox.labels[LABELS.podName]!, namespace: sandbox.labels[LABELS.podNamespace]!, podUid: sandbox.labels[LABELS.podUid]! };
 }
 
 function toSandbox(c: EngineContainer, ip: string): RuntimeSandbox {
