@@ -1,7 +1,9 @@
 // `skiff start` end to end, as a user runs it: the real CLI (bin/skiff.js) with its own SKIFF_HOME
 // and KUBECONFIG, real Docker and real kubectl 1.32. A Ready control-plane node with the control
-// plane's mirror pods; a Deployment serving HTTP from its pods; stop (status says so, exit 5) and
-// start again with the same objects and pod addresses; delete leaving nothing of the profile.
+// plane's mirror pods; a 3-replica Deployment serving HTTP from its pods, its ClusterIP and NodePort;
+// kubectl 1.32 and 1.27 logs, exec and port-forward through the node's kubelet; a killed container
+// restarted and counted; stop (status says so, exit 5) and start again with the same objects and
+// pod addresses; new sizes remaking the node over its state; delete leaving nothing of the profile.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +22,8 @@ const driver = new DockerDriver();
 const profile = uniqueProfile('st');
 const home = mkdtempSync(join(tmpdir(), 'skiff-start-e2e-'));
 const env = { ...process.env, SKIFF_HOME: join(home, 'skiff'), KUBECONFIG: join(home, 'kubeconfig') };
-const k = new Kubectl({ kubeconfig: env.KUBECONFIG, version: '1.32', cacheDir: join(home, 'kubectl-cache') });
+const kubectl = (version: '1.32' | '1.27') => new Kubectl({ kubeconfig: env.KUBECONFIG, version, cacheDir: join(home, 'kubectl-cache') });
+const k = kubectl('1.32');
 let image = '';
 
 async function skiff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -72,11 +75,11 @@ describe('skiff start', () => {
   });
 
   it('runs a Deployment whose pods serve HTTP from their own addresses', async () => {
-    await k.ok(['create', 'deployment', 'web', `--image=${image}`, '--replicas=2', '--',
+    await k.ok(['create', 'deployment', 'web', `--image=${image}`, '--replicas=3', '--',
       'sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']);
     const pods = await eventually(async () => {
       const list = await webPods();
-      expect(list.map((p) => p.phase)).toEqual(['Running', 'Running']);
+      expect(list.map((p) => p.phase)).toEqual(['Running', 'Running', 'Running']);
       return list;
     }, 60_000, 250);
     for (const p of pods) expect((await eventually(() => fetchText(p.ip, 8080), 10_000, 200)).trim()).toBe(p.name);
@@ -109,6 +112,39 @@ describe('skiff start', () => {
     await k.ok(['delete', 'pod', 'client']);
   });
 
+  it.each(['1.32', '1.27'] as const)('kubectl %s reads logs, execs and port-forwards through the pod\'s node', async (v) => {
+    const kv = kubectl(v);
+    // The first version's run makes the pod whose output both read.
+    if ((await k.run(['get', 'pod', 'talker'])).code !== 0) {
+      await k.ok(['run', 'talker', `--image=${image}`, '--', 'sh', '-c', 'echo hello from talker; exec sleep 3600']);
+    }
+    await eventually(async () => expect(await kv.ok(['logs', 'talker'])).toBe('hello from talker\n'), 30_000, 250);
+    const [pod] = await webPods();
+    expect(await kv.ok(['exec', pod!.name, '--', 'hostname'])).toBe(`${pod!.name}\n`);
+    expect((await kv.run(['exec', pod!.name, '--', 'sh', '-c', 'exit 3'])).code).toBe(3);
+    const forward = kv.stream(['port-forward', `pod/${pod!.name}`, ':8080']);
+    try {
+      const line = await forward.waitForLine(/Forwarding from 127\.0\.0\.1:\d+/, 15_000);
+      const port = Number(/127\.0\.0\.1:(\d+)/.exec(line)![1]);
+      expect((await fetchText('127.0.0.1', port)).trim()).toBe(pod!.name);
+    } finally {
+      await forward.stop();
+    }
+  });
+
+  it('a killed container is restarted, and RESTARTS counts it', async () => {
+    const [pod] = await webPods();
+    const id = await dockerCli('ps', '-q', '--filter', `label=io.kubernetes.pod.name=${pod!.name}`, '--filter', 'label=io.kubernetes.docker.type=container', '--filter', `label=skiff.dev/profile=${profile}`);
+    await dockerCli('kill', id);
+    await eventually(async () => {
+      const cells = row(await k.ok(['get', 'pod', pod!.name]), pod!.name);
+      expect(cells.slice(1, 3)).toEqual(['1/1', 'Running']);
+      expect(Number.parseInt(cells[3]!, 10)).toBe(1); // "1 (3s ago)"
+    }, 40_000, 250);
+    expect((await eventually(() => fetchText(pod!.ip, 8080), 10_000, 200)).trim()).toBe(pod!.name);
+    await k.ok(['delete', 'pod', 'talker', '--ignore-not-found']);
+  });
+
   it('stop keeps the state; status says it is down; start brings the same pods back', async () => {
     const before = await webPods();
     expect((await skiff('stop', '-p', profile)).code).toBe(0);
@@ -124,7 +160,7 @@ describe('skiff start', () => {
     expect(JSON.parse(up.stdout)).toEqual([{ Name: profile, Host: 'Running', APIServer: 'Running' }]);
     const after = await eventually(async () => {
       const list = await webPods();
-      expect(list.map((p) => p.phase)).toEqual(['Running', 'Running']);
+      expect(list.map((p) => p.phase)).toEqual(['Running', 'Running', 'Running']);
       return list;
     }, 60_000, 250);
     expect(after).toEqual(before);
@@ -142,7 +178,7 @@ describe('skiff start', () => {
     expect((await skiff('ip', '-p', profile)).stdout.trim()).toBe(ip);
     const after = await eventually(async () => {
       const list = await webPods();
-      expect(list.map((p) => p.phase)).toEqual(['Running', 'Running']);
+      expect(list.map((p) => p.phase)).toEqual(['Running', 'Running', 'Running']);
       return list;
     }, 60_000, 250);
     expect(after.map((p) => p.name)).toEqual(before.map((p) => p.name));
