@@ -2,12 +2,14 @@
 // control plane (API server, scheduler, controller-manager, mirror pods) and then the node agent
 // with the Docker runtime; on a worker the agent alone. Everything it keeps lives in the node's
 // state volume, so a stopped node comes back with the same objects.
+import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerEngine } from '../driver/engine.js';
 import { NODE_STATE_DIR } from '../driver/driver.js';
 import { ApiClient } from '../client/client.js';
 import { runAgent, type RunningAgent } from '../kubelet/agent.js';
+import { MirrorPods } from '../kubelet/mirrorpods.js';
 import { IpAddressManager, KubeProxy } from '../proxy/index.js';
 import { defaultNodeIp } from '../kubelet/node.js';
 import { startControlPlane, type RunningControlPlane } from './controlplane.js';
@@ -91,7 +93,8 @@ export async function runNodeProcess(o: NodeProcessOptions): Promise<RunningNode
 /**
  * kube-proxy: NodePorts on every node; the ClusterIPs on the control-plane node alone, which adds
  * each as a /32 on its interface (it has NET_ADMIN) so that every container on the network, for
- * which the profile's whole /12 (service range included) is on-link, reaches it by ARP.
+ * which the profile's whole /12 (service range included) is on-link, reaches it by ARP. It shows
+ * in kube-system as the mirror pod kube-proxy-<hash>, Running while it has listed what it serves.
  */
 async function startProxy(o: NodeProcessOptions, holdsClusterIPs: boolean): Promise<{ stop(): Promise<void> }> {
   const client = ApiClient.fromKubeconfig(NODE_KUBECONFIG, `kube-proxy skiff/${o.name}`);
@@ -103,8 +106,22 @@ async function startProxy(o: NodeProcessOptions, holdsClusterIPs: boolean): Prom
     log: o.log,
   });
   await proxy.start();
+  const mirror = new MirrorPods({
+    client,
+    nodeName: o.name,
+    components: [{
+      name: 'kube-proxy',
+      podName: `kube-proxy-${createHash('sha256').update(o.name).digest('hex').slice(0, 5)}`,
+      labels: { 'k8s-app': 'kube-proxy' },
+      command: ['skiff', ...process.argv.slice(2)],
+      healthy: () => proxy.healthy(),
+    }],
+    log: o.log,
+  });
+  mirror.start();
   return {
     async stop() {
+      await mirror.stop();
       await proxy.stop();
       client.close();
     },

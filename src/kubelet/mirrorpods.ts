@@ -24,6 +24,10 @@ export interface StaticComponent {
   /** The command line the component runs with (shown in the pod spec). */
   command: string[];
   healthy(): boolean | Promise<boolean>;
+  /** The mirror pod's name when not `<name>-<node>` (kube-proxy's is `kube-proxy-<hash>`, as minikube shows it). */
+  podName?: string;
+  /** Its labels when not a control-plane component's (`component`, `tier: control-plane`). */
+  labels?: Record<string, string>;
 }
 
 export interface MirrorPodsConfig {
@@ -67,9 +71,9 @@ export function staticPod(component: StaticComponent, nodeName: string): KubeObj
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name: `${component.name}-${nodeName}`,
+      name: component.podName ?? `${component.name}-${nodeName}`,
       namespace: NAMESPACE,
-      labels: { component: component.name, tier: 'control-plane' },
+      labels: component.labels ?? { component: component.name, tier: 'control-plane' },
       annotations: {
         'kubernetes.io/config.hash': hash,
         [MIRROR_ANNOTATION]: hash,

@@ -114,6 +114,11 @@ export class KubeProxy {
     this.controller.run(1);
   }
 
+  /** Running, with Services and EndpointSlices listed (what kube-proxy's /healthz reports). */
+  healthy(): boolean {
+    return !this.stopped && this.services.hasSynced() && this.slices.hasSynced();
+  }
+
   /** Closes every socket and connection, and removes the addresses it added. */
   async stop(): Promise<void> {
     this.stopped = true;

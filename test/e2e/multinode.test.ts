@@ -41,6 +41,11 @@ describe('skiff start --nodes 3', () => {
     await skiff('start', '-p', profile, '--nodes', '3');
     const out = await k.ok(['get', 'nodes']);
     expect(NODES.map((n) => row(out, n).slice(1, 3))).toEqual([['Ready', 'control-plane'], ['Ready', '<none>'], ['Ready', '<none>']]);
+    // Each node's kube-proxy shows as its mirror pod, as minikube's DaemonSet pods do.
+    await eventually(async () => {
+      const proxies = JSON.parse(await k.ok(['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-proxy', '-o', 'json'])).items;
+      expect(proxies.map((p: any) => [p.spec.nodeName, p.status.phase]).sort()).toEqual(NODES.map((n) => [n, 'Running']).sort());
+    }, 30_000, 250);
   });
 
   it('spreads a Deployment over the nodes, and a ClusterIP answers a worker\'s pod from every node', async () => {

@@ -71,6 +71,7 @@ describe('skiff start', () => {
     await eventually(async () => {
       const out = await k.ok(['get', 'pods', '-n', 'kube-system']);
       for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) expect(row(out, `${c}-${profile}`).slice(1, 3)).toEqual(['1/1', 'Running']);
+      expect(out).toMatch(/^kube-proxy-[0-9a-f]{5}\s+1\/1\s+Running\s/m);
     }, 30_000, 250);
   });
 
