@@ -69,6 +69,31 @@ describe('skiff start --nodes 3', () => {
     expect(new Set([...answered].map((name) => byNode.get(name)))).toEqual(new Set(NODES));
   });
 
+  it('a UDP ClusterIP answers a pod on a worker from every endpoint', async () => {
+    // busybox has no UDP server: the node image's Node.js serves (pods may run any local image).
+    const nodeImage = await docker('inspect', '-f', '{{.Config.Image}}', profile);
+    const server = "require('dgram').createSocket('udp4').on('message', function (m, r) { this.send(require('os').hostname(), r.port, r.address); }).bind(9000)";
+    await k.ok(['create', 'deployment', 'echo', `--image=${nodeImage}`, '--replicas=3', '--', 'node', '-e', server]);
+    const pods = await eventually(async () => {
+      const list = JSON.parse(await k.ok(['get', 'pods', '-l', 'app=echo', '-o', 'json'])).items;
+      expect(list.filter((p: any) => p.status.phase === 'Running')).toHaveLength(3);
+      return list as any[];
+    }, 60_000, 250);
+    await k.ok(['expose', 'deployment', 'echo', '--port=53', '--target-port=9000', '--protocol=UDP']);
+    const ip = JSON.parse(await k.ok(['get', 'service', 'echo', '-o', 'json'])).spec.clusterIP;
+    // Each question from its own socket (a new client session), retried until kube-proxy serves it.
+    const client = `const d = require('dgram'); const seen = []; let asked = 0;
+      function ask() { if (asked++ > 200) process.exit(1); const s = d.createSocket('udp4'); const t = setTimeout(() => { s.close(); ask(); }, 300);
+        s.on('message', (m) => { clearTimeout(t); s.close(); seen.push(String(m)); if (seen.length === 12) { console.log(seen.join('\\n')); process.exit(0); } ask(); });
+        s.send('who', 53, '${ip}'); }
+      ask();`;
+    await k.ok(['run', 'udpclient', `--image=${nodeImage}`, '--restart=Never', `--overrides={"spec":{"nodeName":"${NODES[2]}"}}`, '--', 'node', '-e', client]);
+    await eventually(async () => expect(row(await k.ok(['get', 'pod', 'udpclient']), 'udpclient')[2]).toBe('Completed'), 60_000, 250);
+    const id = await docker('ps', '-aq', '--filter', 'label=io.kubernetes.pod.name=udpclient', '--filter', 'label=io.kubernetes.docker.type=container', '--filter', `label=skiff.dev/profile=${profile}`);
+    const answered = new Set((await docker('logs', id)).split('\n').filter(Boolean));
+    expect(answered).toEqual(new Set(pods.map((p) => p.metadata.name)));
+  });
+
   it('delete removes every node', async () => {
     await skiff('delete', '-p', profile);
     expect(await labelled(profile)).toEqual({ containers: [], networks: [], volumes: [] });
