@@ -308,6 +308,25 @@ export async function clusterStatus(driver: Driver, profile: string): Promise<No
   }));
 }
 
+/**
+ * One word for a whole profile, as minikube's `profile list` says it: Running, Paused, Stopped,
+ * Degraded (some nodes or the API server down), or Unknown when the engine cannot tell.
+ */
+export async function profileStatus(driver: Driver, profile: string): Promise<string> {
+  let nodes: NodeStatus[];
+  try {
+    nodes = await clusterStatus(driver, profile);
+  } catch {
+    return 'Unknown';
+  }
+  if (nodes.length === 0) return 'Stopped';
+  const states = nodes.flatMap((n) => [n.host, ...(n.apiServer ? [n.apiServer] : [])]);
+  if (states.every((s) => s === 'Running')) return 'Running';
+  if (states.every((s) => s === 'Stopped')) return 'Stopped';
+  if (states.some((s) => s === 'Paused')) return 'Paused';
+  return 'Degraded';
+}
+
 /** `skiff node list` and `skiff ip`: each node's name, role and address on the profile network. */
 export async function listClusterNodes(driver: Driver, profile: string): Promise<{ name: string; role: string; ip: string }[]> {
   const nodes = await driver.listNodes(profile);

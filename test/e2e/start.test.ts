@@ -37,6 +37,11 @@ async function skiff(...args: string[]): Promise<{ code: number; stdout: string;
 }
 
 
+/** The STATUS `skiff profile list` gives this profile. */
+async function listedStatus(): Promise<string> {
+  return JSON.parse((await skiff('profile', 'list', '-o', 'json')).stdout).valid.find((p: { name: string }) => p.name === profile)?.status;
+}
+
 async function webPods(): Promise<{ name: string; ip: string; phase: string }[]> {
   const list = JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json']));
   return list.items.filter((p: any) => !p.metadata.deletionTimestamp)
@@ -68,6 +73,7 @@ describe('skiff start', () => {
     expect(ip).toMatch(/^10\.\d+\.0\.2$/);
     expect(JSON.parse((await skiff('node', 'list', '-p', profile, '-o', 'json')).stdout)).toEqual([{ name: profile, role: 'control-plane', ip }]);
     expect((await skiff('kubectl', '-p', profile, '--', 'get', 'nodes', '-o', 'name')).stdout.trim()).toBe(`node/${profile}`);
+    expect(await listedStatus()).toBe('Running');
     await eventually(async () => {
       const out = await k.ok(['get', 'pods', '-n', 'kube-system']);
       for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) expect(row(out, `${c}-${profile}`).slice(1, 3)).toEqual(['1/1', 'Running']);
@@ -153,6 +159,7 @@ describe('skiff start', () => {
     expect(down.code).toBe(5);
     expect(JSON.parse(down.stdout)).toEqual([{ Name: profile, Host: 'Stopped', APIServer: 'Stopped' }]);
     expect((await labelled(profile)).containers.length).toBeGreaterThan(0); // stopped, not removed
+    expect(await listedStatus()).toBe('Stopped');
 
     const again = await skiff('start', '-p', profile);
     expect(again.code, again.stderr).toBe(0);

@@ -1,12 +1,14 @@
 // `skiff profile list [-o json]`: every profile, minikube's columns, the active one marked.
 import type { Command } from 'commander';
 import { getConfig } from '../../cluster/config.js';
+import { profileStatus } from '../../cluster/lifecycle.js';
+import { DockerDriver } from '../../driver/docker/driver.js';
 import { DEFAULT_PROFILE, listProfiles, type InvalidProfile, type Profile } from '../../cluster/profiles.js';
 import { formatTable, outputFormat } from '../output/format.js';
 
-/** How a profile's live status is found. Until the driver can say, it is Unknown, as minikube shows an unreachable one. */
+/** How a profile's live status is found: by default, asking the Docker engine (Unknown when it cannot answer). */
 export type StatusOf = (profile: Profile) => Promise<string>;
-export const unknownStatus: StatusOf = async () => 'Unknown';
+export const liveStatus: StatusOf = (profile) => profileStatus(new DockerDriver(), profile.name);
 
 export interface ProfileRow {
   profile: Profile;
@@ -48,7 +50,7 @@ function warnInvalid(invalid: InvalidProfile[]): string {
   return invalid.map((p) => `! profile "${p.name}" is invalid: ${p.reason}\n  remove it with \`skiff delete -p ${p.name}\`\n`).join('');
 }
 
-export async function runProfileList(flags: { output?: string }, statusOf: StatusOf = unknownStatus): Promise<{ stdout: string; stderr: string }> {
+export async function runProfileList(flags: { output?: string }, statusOf: StatusOf = liveStatus): Promise<{ stdout: string; stderr: string }> {
   const format = outputFormat(flags.output, ['table', 'json'] as const);
   const { valid, invalid } = listProfiles();
   const rows = await profileRows(valid, statusOf, activeProfileName());
@@ -57,7 +59,7 @@ export async function runProfileList(flags: { output?: string }, statusOf: Statu
   return { stdout: valid.length > 0 ? renderProfileTable(rows) : '', stderr: none + warnInvalid(invalid) };
 }
 
-export function registerProfile(program: Command, statusOf: StatusOf = unknownStatus): void {
+export function registerProfile(program: Command, statusOf: StatusOf = liveStatus): void {
   const profile = program.command('profile').description('list profiles (each profile is one cluster)');
   profile
     .command('list')
