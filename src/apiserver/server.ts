@@ -3,14 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { ResourceDef } from '../api/resource.js';
 import { KUBERNETES_VERSION } from '../api/version.js';
 import { openStore } from '../storage/index.js';
 import type { Store } from '../storage/store.js';
-import { DefaultTolerationSeconds, NamespaceLifecycle, ServiceAllocation } from './admission.js';
+import { DefaultTolerationSeconds, NamespaceLifecycle, ServiceAccountAdmission, ServiceAllocation } from './admission.js';
 import { RbacAuthorizer, forbiddenMessage } from './auth/rbac.js';
 import { TokenAuthenticator, loadOrCreateServiceAccountKey } from './auth/tokens.js';
 import type { UserInfo } from './auth/user.js';
@@ -45,6 +45,9 @@ export interface ApiServerOptions {
   /** How long new pods tolerate a not-ready or unreachable node (upstream 300 s). */
   defaultTolerationSeconds?: number;
 }
+
+/** The subresources that take an upgraded connection (WebSocket or SPDY/3.1). */
+const STREAMING_SUBRESOURCES = new Set(['exec', 'attach', 'portforward', 'proxy']);
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);
 
@@ -102,7 +105,8 @@ export class ApiServer {
     const services = new ServiceAllocation(this.options.serviceCidr);
     const namespaces = new NamespaceLifecycle((name) => this.objects.tryGet(this.def('', 'v1', 'namespaces'), undefined, name));
     const tolerations = new DefaultTolerationSeconds(this.options.defaultTolerationSeconds);
-    this.objects = new ObjectStore(this.store, this.registry, [namespaces, tolerations, services, new CrdAdmission()]);
+    const serviceAccounts = new ServiceAccountAdmission((namespace, name) => this.objects.tryGet(this.def('', 'v1', 'serviceaccounts'), namespace, name));
+    this.objects = new ObjectStore(this.store, this.registry, [namespaces, tolerations, serviceAccounts, services, new CrdAdmission()]);
     this.crdSync = new CustomResourceSync(this.store, this.registry);
     services.restore((await this.objects.list(this.def('', 'v1', 'services'), undefined, everything())).items);
 
@@ -197,9 +201,9 @@ export class ApiServer {
 
   /**
    * An upgrade request: authenticated and authorized as any other, then piped to the kubelet (or
-   * the pod). exec, attach and portforward need `create` even when they come as a WebSocket GET,
-   * as upstream's AuthorizePodWebsocketUpgradeCreatePermission check has it: `get` on
-   * pods/exec must not be enough to run commands.
+   * the pod). exec, attach and portforward need `create` as well when they come as a WebSocket
+   * GET (authorized as `get`), as upstream 1.35's AuthorizePodWebsocketUpgradeCreatePermission
+   * check has it: `get` on pods/exec must not be enough to run commands.
    */
   private async serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
@@ -207,19 +211,27 @@ export class ApiServer {
     socket.once('close', () => this.upgraded.delete(socket));
     try {
       const url = new URL(req.url ?? '/', 'https://localhost');
+      const parsed = parseRequestInfo(req.method ?? 'GET', url);
+      if (!STREAMING_SUBRESOURCES.has(parsed.subresource ?? '')) {
+        // Any other request that offers an upgrade is served as the plain request it also is.
+        const res = new ServerResponse(req);
+        res.assignSocket(socket as Socket);
+        res.shouldKeepAlive = false;
+        res.once('finish', () => socket.end());
+        return await this.serve(req, res);
+      }
       const user = this.authenticator.authenticate(bearerToken(req));
       if (!user) throw unauthorized();
-      const parsed = parseRequestInfo(req.method ?? 'GET', url);
+      this.authorize(user, parsed);
       const connect = parsed.resource === 'pods' && ['exec', 'attach', 'portforward'].includes(parsed.subresource ?? '');
-      const info = connect ? { ...parsed, verb: 'create' } : parsed;
-      this.authorize(user, info);
-      const def = info.isResourceRequest && info.resource && info.name && info.subresource
-        ? this.registry.find(info.apiGroup, info.apiVersion, info.resource)
+      if (connect && parsed.verb !== 'create') this.authorize(user, { ...parsed, verb: 'create' });
+      const def = parsed.isResourceRequest && parsed.resource && parsed.name
+        ? this.registry.find(parsed.apiGroup, parsed.apiVersion, parsed.resource)
         : undefined;
-      if (!def || !(def.subresources as string[] | undefined)?.includes(info.subresource!)) {
+      if (!def || !(def.subresources as string[] | undefined)?.includes(parsed.subresource!)) {
         throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
       }
-      await this.subresources.upgrade(def, info, req, socket, head);
+      await this.subresources.upgrade(def, parsed, req, socket, head);
     } catch (err) {
       const status = err instanceof StatusError ? err : internalError(err);
       if (!(err instanceof StatusError)) console.error('skiff apiserver: internal error:', err);

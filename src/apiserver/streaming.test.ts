@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../api/types.js';
-import { chooseContainer, kubeletLocation, kubeletPath, podProxyTarget, proxiedPath, serviceProxyTarget, splitSchemeNamePort } from './streaming.js';
+import { chooseContainer, kubeletLocation, kubeletPath, nodeProxyTarget, podProxyTarget, proxiedPath, serviceProxyTarget, splitSchemeNamePort } from './streaming.js';
 
 function pod(containers: string[], extra: Record<string, unknown> = {}, annotations?: Record<string, string>): KubeObject {
   return {
@@ -61,6 +61,12 @@ describe('proxy targets', () => {
     expect(podProxyTarget(pod(['srv']), '', '8081')).toBe('http://10.244.0.5:8081');
     expect(podProxyTarget(pod(['srv']), 'https', 'http')).toBe('https://10.244.0.5:8080');
     expect(podProxyTarget(pod(['srv']), '', '')).toBe('http://10.244.0.5:8080');
+  });
+
+  it('reaches a node\'s kubelet over https at its port', () => {
+    const node: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, status: { addresses: [{ type: 'InternalIP', address: '10.100.0.3' }], daemonEndpoints: { kubeletEndpoint: { Port: 10250 } } } };
+    expect(nodeProxyTarget(node, '', '')).toBe('https://10.100.0.3:10250');
+    expect(nodeProxyTarget(node, 'http', '10255')).toBe('http://10.100.0.3:10255');
   });
 
   it('reaches a service through a ready endpoint of the port, by name or number', () => {

@@ -3,7 +3,7 @@
 // API server's kubelet client certificate); pods/proxy and services/proxy go straight to the pod
 // (pkg/registry/core/pod/strategy.go *Location, pkg/registry/core/service/proxy.go).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import httpProxy from 'http-proxy';
@@ -124,6 +124,12 @@ export function podProxyTarget(pod: KubeObject, scheme: string, port: string): s
   return `${scheme || 'http'}://${ip}${p ? `:${p}` : ''}`;
 }
 
+/** A nodes/proxy target: the node's kubelet (https and its port unless the name says otherwise). */
+export function nodeProxyTarget(node: KubeObject, scheme: string, port: string): string {
+  const location = kubeletLocation(node);
+  return `${scheme || 'https'}://${location.host}:${port || location.port}`;
+}
+
 /**
  * A services/proxy target: a ready endpoint address of the service port named (or numbered) in
  * the request (upstream's service ResourceLocation).
@@ -155,11 +161,15 @@ const HOP_BY_HOP = new Set(['authorization', 'host', 'proxy-authorization']);
 /** Talks to kubelets with the API server's client certificate; proxies to pods. */
 export class KubeletClient {
   private readonly proxy = httpProxy.createProxyServer({ secure: false, ignorePath: true, xfwd: false });
+  /** For nodes/proxy: the kubelet wants the API server's client certificate. */
+  private readonly kubeletAgent: HttpsAgent;
 
-  constructor(private readonly credential: KeyPairPem) {}
+  constructor(private readonly credential: KeyPairPem) {
+    this.kubeletAgent = new HttpsAgent({ cert: credential.cert, key: credential.key, rejectUnauthorized: false, keepAlive: true });
+  }
 
   /** Streams a kubelet GET (container logs) into the response; errors become Status replies. */
-  async streamGet(location: KubeletLocation, path: string, req: IncomingMessage, res: ServerResponse, what: { resource: string; name: string }): Promise<void> {
+  async streamGet(location: KubeletLocation, path: string, res: ServerResponse, what: { resource: string; name: string }): Promise<void> {
     const upstream = await new Promise<IncomingMessage>((resolve, reject) => {
       const r = httpsRequest({
         host: location.host,
@@ -225,15 +235,20 @@ export class KubeletClient {
     });
     client.once('error', () => backend.destroy());
     client.once('close', () => backend.destroy());
-    backend.once('close', () => client.destroy());
+    // A clean end reaches the client through pipe() (its last bytes flushed); only a broken
+    // kubelet connection cuts the client off.
+    backend.once('close', (hadError: boolean) => {
+      if (hadError && connected) client.destroy();
+    });
   }
 
   /** Proxies a plain HTTP request to `target` (scheme://host:port) at `path`. */
-  web(req: IncomingMessage, res: ServerResponse, target: string, path: string): Promise<void> {
+  web(req: IncomingMessage, res: ServerResponse, target: string, path: string, toKubelet = false): Promise<void> {
     for (const h of ['authorization', 'proxy-authorization']) delete req.headers[h];
+    const agent = toKubelet && target.startsWith('https:') ? { agent: this.kubeletAgent } : {};
     return new Promise((resolve) => {
       res.once('close', () => resolve());
-      this.proxy.web(req, res, { target: target + path, changeOrigin: true }, (err) => {
+      this.proxy.web(req, res, { target: target + path, changeOrigin: true, ...agent }, (err) => {
         if (!res.headersSent) {
           const status = new StatusError(503, 'ServiceUnavailable', `error trying to reach service: ${err.message}`).toStatus();
           res.writeHead(503, { 'Content-Type': 'application/json' }).end(JSON.stringify(status));
@@ -246,15 +261,17 @@ export class KubeletClient {
   }
 
   /** Proxies an upgrade request (a WebSocket) to `target` at `path`. */
-  ws(req: IncomingMessage, socket: Duplex, head: Buffer, target: string, path: string): void {
+  ws(req: IncomingMessage, socket: Duplex, head: Buffer, target: string, path: string, toKubelet = false): void {
     for (const h of ['authorization', 'proxy-authorization']) delete req.headers[h];
-    this.proxy.ws(req, socket, head, { target: target.replace(/^http/, 'ws') + path, changeOrigin: true }, (err) => {
+    const agent = toKubelet && target.startsWith('https:') ? { agent: this.kubeletAgent } : {};
+    this.proxy.ws(req, socket, head, { target: target.replace(/^http/, 'ws') + path, changeOrigin: true, ...agent }, (err) => {
       writeRawStatus(socket, new StatusError(503, 'ServiceUnavailable', `error trying to reach service: ${err.message}`).toStatus());
     });
   }
 
   close(): void {
     this.proxy.close();
+    this.kubeletAgent.destroy();
   }
 }
 

@@ -15,7 +15,7 @@ import type { ResourceRegistry } from './registry.js';
 import type { RequestInfo } from './requestinfo.js';
 import type { DeleteOptions, ObjectStore, RequestContext } from './rest.js';
 import { labelSelectorFromObject, parseLabelSelector } from './selectors.js';
-import { chooseContainer, kubeletLocation, kubeletPath, podProxyTarget, proxiedPath, serviceProxyTarget, splitSchemeNamePort, type KubeletClient, type KubeletLocation } from './streaming.js';
+import { chooseContainer, kubeletLocation, kubeletPath, nodeProxyTarget, podProxyTarget, proxiedPath, serviceProxyTarget, splitSchemeNamePort, type KubeletClient, type KubeletLocation } from './streaming.js';
 
 function now(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -133,7 +133,7 @@ export class PodSubresources implements Subresources {
     return answerReview(def.kind, body, user, this.authorizer, namespace);
   }
 
-  /** log and pods/proxy and services/proxy over plain HTTP; exec, attach and portforward need an upgrade. */
+  /** log, and pods/proxy, services/proxy and nodes/proxy over plain HTTP; exec, attach and portforward need an upgrade. */
   async stream(def: ResourceDef, info: RequestInfo, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const sub = info.subresource!;
@@ -146,7 +146,7 @@ export class PodSubresources implements Subresources {
     const pod = await this.podOf(info.namespace!, info.name!);
     const container = chooseContainer(pod, url.searchParams.get('container'));
     const location = await this.kubeletOf(pod);
-    await this.kubelet().streamGet(location, kubeletPath('log', pod, container, url.searchParams), req, res, { resource: 'pods/log', name: info.name! });
+    await this.kubelet().streamGet(location, kubeletPath('log', pod, container, url.searchParams), res, { resource: 'pods/log', name: info.name! });
   }
 
   /** exec, attach and portforward (and WebSockets through pods/proxy or services/proxy), already authorized. */
@@ -155,7 +155,7 @@ export class PodSubresources implements Subresources {
     const sub = info.subresource!;
     if (sub === 'proxy') {
       const { target, path } = await this.proxyTarget(def, info, url);
-      this.kubelet().ws(req, socket, head, target, path);
+      this.kubelet().ws(req, socket, head, target, path, def.kind === 'Node');
       return;
     }
     if (def.kind !== 'Pod' || !['exec', 'attach', 'portforward'].includes(sub)) throw badRequest(`${def.plural}/${sub} does not accept an upgrade request`);
@@ -184,7 +184,7 @@ export class PodSubresources implements Subresources {
 
   private async proxy(def: ResourceDef, info: RequestInfo, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { target, path } = await this.proxyTarget(def, info, url);
-    await this.kubelet().web(req, res, target, path);
+    await this.kubelet().web(req, res, target, path, def.kind === 'Node');
   }
 
   private async proxyTarget(def: ResourceDef, info: RequestInfo, url: URL): Promise<{ target: string; path: string }> {
@@ -199,6 +199,10 @@ export class PodSubresources implements Subresources {
       const service = await this.objects.get(def, info.namespace, id.name);
       const endpoints = await this.objects.tryGet(this.def('', 'v1', 'endpoints'), info.namespace, id.name);
       return { target: serviceProxyTarget(service, endpoints, id.scheme, id.port, info.name!), path };
+    }
+    if (def.kind === 'Node') {
+      const node = await this.objects.get(def, undefined, id.name);
+      return { target: nodeProxyTarget(node, id.scheme, id.port), path };
     }
     throw notFound(def.group, `${def.plural}/proxy`, info.name!);
   }

@@ -31,6 +31,11 @@ export interface ContainerSpec {
   init?: boolean;
   memoryBytes?: number;
   nanoCpus?: number;
+  /** Keep stdin open for attaching clients (docker run -i); StdinOnce closes it after the first. */
+  openStdin?: boolean;
+  stdinOnce?: boolean;
+  /** Give the process a terminal (docker run -t). */
+  tty?: boolean;
   /** Named volumes (or engine-host paths) mounted into the container. */
   mounts?: ContainerMount[];
 }

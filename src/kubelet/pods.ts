@@ -470,6 +470,7 @@ export class PodSyncer {
       mounts: containerMounts(pod, spec, st.volumes, env),
       memoryBytes: memory ? Math.ceil(memory) : undefined,
       nanoCpus: cpu ? Math.round(cpu * 1e9) : undefined,
+      ...stdio(spec),
     };
   }
 
@@ -672,3 +673,12 @@ export class PodSyncer {
 }
 
 export type { RuntimeContainer };
+
+/** spec.stdin, stdinOnce and tty, set only when asked for (kubectl run -it, attach -i). */
+function stdio(spec: Json): Pick<ContainerConfig, 'stdin' | 'stdinOnce' | 'tty'> {
+  const out: Pick<ContainerConfig, 'stdin' | 'stdinOnce' | 'tty'> = {};
+  if (spec.stdin === true) out.stdin = true;
+  if (spec.stdinOnce === true) out.stdinOnce = true;
+  if (spec.tty === true) out.tty = true;
+  return out;
+}

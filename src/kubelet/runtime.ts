@@ -73,6 +73,12 @@ export interface ContainerConfig {
   memoryBytes?: number;
   /** limits.cpu in billionths of a CPU. */
   nanoCpus?: number;
+  /** spec.stdin: the container's stdin stays open for `kubectl attach -i` (and `run -i`). */
+  stdin?: boolean;
+  /** spec.stdinOnce: stdin closes when the first attached client goes away. */
+  stdinOnce?: boolean;
+  /** spec.tty: the process gets a terminal. */
+  tty?: boolean;
 }
 
 /** What a command run in a container printed, and its exit code (CRI ExecSync). */

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +95,11 @@ describe('the kubelet server', () => {
     expect(port).toBeGreaterThan(0);
     expect(port).not.toBe(10250); // --kubelet-port 0 picked a free one
   });
+
+  it('is reached through nodes/proxy with the API server\'s client certificate', async () => {
+    expect(await k().ok(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/healthz`])).toBe('ok');
+    expect(await k().ok(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/containerLogs/default/box/box?tailLines=1`])).toMatch(/^line \d+\n$/);
+  });
 });
 
 describe.each(['1.32', '1.27'] as const)('kubectl %s', (v) => {
@@ -142,6 +148,14 @@ describe.each(['1.32', '1.27'] as const)('kubectl %s', (v) => {
     }
   });
 
+  it('runs a pod with stdin attached (kubectl run -i --rm), taking its exit code from the pod', async () => {
+    const name = `run-${v.replace('.', '')}`;
+    const r = await k(v).run(['run', '-i', '--rm', name, `--image=${image}`, '--restart=Never', '--', 'sh'], { stdin: 'echo "from $((40 + 2))"\nexit 3\n', timeoutMs: 60_000 });
+    expect(r.code).toBe(3);
+    // Once: an attach that reported failure would make kubectl print the logs a second time.
+    expect(r.stdout.match(/from 42/g)).toEqual(['from 42']);
+  });
+
   it('forwards a local port to the pod', async () => {
     const forward = k(v).stream(['port-forward', 'pod/box', ':8080']);
     try {
@@ -163,6 +177,23 @@ describe.each(['1.32', '1.27'] as const)('kubectl %s', (v) => {
       expect(await k(v).ok(['get', '--raw', '/api/v1/namespaces/default/services/boxsvc:80/proxy/index.html'])).toBe('hello-from-httpd\n');
     }, 20_000, 250);
     expect(await k(v).ok(['get', '--raw', '/api/v1/namespaces/default/services/http:boxsvc:80/proxy/'])).toBe('hello-from-httpd\n');
+  });
+});
+
+describe('upgrade requests', () => {
+  it('serves a request that offers an upgrade but is no stream as the plain request it is', async () => {
+    const { server, token } = parseKubeconfig(readFileSync(s.cp.kubeconfig, 'utf8'));
+    const u = new URL(`${server}/api/v1/namespaces/default/pods/box`);
+    const reply = await new Promise<{ code: number; body: string }>((resolve, reject) => {
+      const req = httpsRequest({ host: u.hostname, port: u.port, path: u.pathname, rejectUnauthorized: false, headers: { Authorization: `Bearer ${token}`, Connection: 'Upgrade', Upgrade: 'websocket' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(reply.code).toBe(200);
+    expect(JSON.parse(reply.body).metadata.name).toBe('box');
   });
 });
 
@@ -198,6 +229,17 @@ describe('errors', () => {
     // kubectl itself picks the first container (and says so), or the one named.
     expect(await k().ok(['logs', 'pair', '-c', 'b'])).toBe('from-b\n');
     expect(await k().ok(['exec', 'pair', '-c', 'b', '--', 'echo', 'in-b'])).toBe('in-b\n');
+  });
+
+  it('refuses exec to a service account without RBAC', async () => {
+    await k().ok(['create', 'serviceaccount', 'nobody']);
+    const token = (await k().ok(['create', 'token', 'nobody'])).trim();
+    for (const v of ['1.32', '1.27'] as const) {
+      const r = await k(v).run(['--token', token, 'exec', 'box', '--', 'echo', 'hi']);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('User "system:serviceaccount:default:nobody" cannot get resource "pods"');
+    }
   });
 
   it('refuses exec to a user who may only read pods/exec', async () => {

@@ -36,6 +36,11 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
   if (spec.entrypoint) options.Entrypoint = spec.entrypoint;
   if (spec.cmd) options.Cmd = spec.cmd;
   if (spec.workingDir) options.WorkingDir = spec.workingDir;
+  if (spec.tty) options.Tty = true;
+  if (spec.openStdin) {
+    options.OpenStdin = true;
+    options.StdinOnce = spec.stdinOnce ?? false;
+  }
   if (spec.network.mode === 'container') {
     host.NetworkMode = `container:${spec.network.containerId}`;
   } else {

@@ -67,6 +67,15 @@ function streamsOf(socket: Duplex, tty: boolean, stdin: boolean, resize: EngineS
   };
 }
 
+/**
+ * Only an engine id (hex) or name reaches the Engine API: a path with "//" in it draws a 301
+ * from the engine that docker-modem follows to a bogus host, crashing the process.
+ */
+function checkId(id: string): string {
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(id)) throw new Error(`container ${id} not found`);
+  return id;
+}
+
 /** The engine's "container is not running" (409) in the kubelet's words. */
 function notRunning(id: string, err: unknown): Error {
   const status = statusOf(err);
@@ -76,6 +85,7 @@ function notRunning(id: string, err: unknown): Error {
 }
 
 export async function execStreams(docker: Docker, id: string, o: EngineExecOptions): Promise<EngineStreams> {
+  checkId(id);
   let exec: Docker.Exec;
   try {
     exec = await docker.getContainer(id).exec({
@@ -109,10 +119,18 @@ export async function execStreams(docker: Docker, id: string, o: EngineExecOptio
 }
 
 export async function attachStreams(docker: Docker, id: string, o: EngineAttachOptions): Promise<EngineStreams> {
+  checkId(id);
   const container = docker.getContainer(id);
   let socket: Duplex;
+  let tty: boolean;
+  let stdin: boolean;
   try {
-    socket = (await container.attach({ stream: true, hijack: true, stdin: o.stdin, stdout: o.stdout, stderr: o.stderr, logs: false })) as unknown as Duplex;
+    // The container's own stdio decides, not the request: without a terminal the engine
+    // multiplexes the output, and stdin exists only if the container keeps it open.
+    const info = await container.inspect();
+    tty = info.Config.Tty;
+    stdin = o.stdin && info.Config.OpenStdin;
+    socket = (await container.attach({ stream: true, hijack: true, stdin, stdout: o.stdout, stderr: o.stderr, logs: false })) as unknown as Duplex;
   } catch (err) {
     throw notRunning(id, err);
   }
@@ -127,7 +145,7 @@ export async function attachStreams(docker: Docker, id: string, o: EngineAttachO
     const info = await container.inspect().catch(() => undefined);
     return info && !info.State.Running ? info.State.ExitCode : undefined;
   };
-  return streamsOf(socket, o.tty, o.stdin, resize, exitCode);
+  return streamsOf(socket, tty, stdin, resize, exitCode);
 }
 
 /** Engine log options in the Engine API's words (docker logs --follow --tail --since --timestamps). */
@@ -138,6 +156,7 @@ export function logQuery(o: EngineLogOptions): Docker.ContainerLogsOptions {
 }
 
 export async function containerLogs(docker: Docker, id: string, o: EngineLogOptions): Promise<Readable> {
+  checkId(id);
   let info: Docker.ContainerInspectInfo;
   try {
     info = await docker.getContainer(id).inspect();

@@ -232,6 +232,9 @@ export class DockerRuntime implements Runtime {
       workingDir: config.workingDir,
       memoryBytes: config.memoryBytes,
       nanoCpus: config.nanoCpus,
+      openStdin: config.stdin,
+      stdinOnce: config.stdinOnce,
+      tty: config.tty,
       mounts: await this.containerMounts(pod.podUid, config),
       labels: {
         ...this.ownLabels,

@@ -6,6 +6,7 @@
 // IP from the node, which is on the pod network: a server that listens on 127.0.0.1 inside the pod
 // is therefore not reachable this way (one on 0.0.0.0 or the pod IP is).
 import { connect, type Socket } from 'node:net';
+import type { WebSocket } from 'ws';
 import { KubeletHttpError, parsePort } from './paths.js';
 import type { SpdySession, SpdyStream } from './spdy.js';
 import { STREAM_CREATION_TIMEOUT_MS } from './remotecommand.js';
@@ -119,4 +120,43 @@ function forward(data: SpdyStream, error: SpdyStream, target: PortForwardTarget)
 function fail(data: SpdyStream, error: SpdyStream, message: string): void {
   error.end(message);
   data.end();
+}
+
+/** The channel WebSocket port-forward (kubelet cri/streaming/portforward/websocket.go). */
+export const WEBSOCKET_PORT_FORWARD_PROTOCOLS: readonly string[] = ['v4.channel.k8s.io'];
+
+/**
+ * Port-forward over the channel WebSocket protocol that @kubernetes/client-node speaks: one TCP
+ * connection per port, on channels 2i (data) and 2i+1 (error); the first message of each channel
+ * carries the port, two bytes little-endian. The WebSocket ends with the pod connections.
+ */
+export function serveWebSocketPortForward(ws: WebSocket, ports: number[], target: PortForwardTarget): void {
+  const sockets: Socket[] = [];
+  const send = (channel: number, data: Buffer) => {
+    if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), data]), { binary: true });
+  };
+  let open = ports.length;
+  const closeOne = () => {
+    if (--open === 0 && ws.readyState === ws.OPEN) ws.close(1000);
+  };
+  ports.forEach((port, i) => {
+    const prefix = Buffer.alloc(2);
+    prefix.writeUInt16LE(port);
+    send(2 * i, prefix);
+    send(2 * i + 1, prefix);
+    const socket = target.dial ? target.dial(port) : connect({ host: target.ip, port });
+    sockets[i] = socket;
+    socket.on('data', (d: Buffer) => send(2 * i, d));
+    socket.once('error', (err) => send(2 * i + 1, Buffer.from(`error forwarding port ${port} to ${target.describe}: ${err.message}`)));
+    socket.once('close', closeOne);
+  });
+  ws.on('message', (data: Buffer) => {
+    if (data.length === 0) return;
+    const channel = data[0]!;
+    if (channel % 2 === 0) sockets[channel / 2]?.write(data.subarray(1));
+  });
+  ws.once('close', () => {
+    for (const s of sockets) s.destroy();
+  });
+  ws.on('error', () => ws.terminate());
 }

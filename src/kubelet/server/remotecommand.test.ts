@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { errorStreamPayload, expectedStreamTypes, headerList, negotiate, ResizeDecoder, SPDY_PROTOCOLS, StreamProtocol, WEBSOCKET_PROTOCOLS } from './remotecommand.js';
+import { decodeChannelMessage, encodeChannelMessage, errorStreamPayload, expectedStreamTypes, headerList, negotiate, ResizeDecoder, SPDY_PROTOCOLS, StreamProtocol, WEBSOCKET_PROTOCOLS } from './remotecommand.js';
 
 describe('negotiation', () => {
   it('picks the first protocol the client offers that the server speaks', () => {
     expect(negotiate(['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'], SPDY_PROTOCOLS)).toBe('v4.channel.k8s.io');
     expect(negotiate(['v5.channel.k8s.io'], WEBSOCKET_PROTOCOLS)).toBe('v5.channel.k8s.io');
     expect(negotiate(['v5.channel.k8s.io'], SPDY_PROTOCOLS)).toBeUndefined();
-    expect(negotiate(['base64.channel.k8s.io'], WEBSOCKET_PROTOCOLS)).toBeUndefined();
+    expect(negotiate(['v9.channel.k8s.io'], WEBSOCKET_PROTOCOLS)).toBeUndefined();
+    expect(negotiate(['base64.channel.k8s.io'], WEBSOCKET_PROTOCOLS)).toBe('base64.channel.k8s.io');
   });
 
   it('splits repeated and comma-joined headers', () => {
@@ -49,5 +50,15 @@ describe('expectedStreamTypes', () => {
     expect(expectedStreamTypes(StreamProtocol.V4, { stdin: false, stdout: true, stderr: true, tty: false })).toEqual(['error', 'stdout', 'stderr']);
     expect(expectedStreamTypes(StreamProtocol.V4, { stdin: true, stdout: true, stderr: false, tty: true })).toEqual(['error', 'stdin', 'stdout', 'resize']);
     expect(expectedStreamTypes(StreamProtocol.V2, { stdin: true, stdout: true, stderr: false, tty: true })).toEqual(['error', 'stdin', 'stdout']);
+  });
+});
+
+describe('channel messages', () => {
+  it('frames binary and base64 messages', () => {
+    expect(encodeChannelMessage(1, Buffer.from('hi'), false)).toEqual(Buffer.from([1, 0x68, 0x69]));
+    expect(encodeChannelMessage(2, Buffer.from('hi'), true)).toBe('2aGk=');
+    expect(decodeChannelMessage(Buffer.from('0aGk='), true)).toEqual({ channel: 0, payload: Buffer.from('hi') });
+    expect(decodeChannelMessage(Buffer.from([4, 0x7b]), false)).toEqual({ channel: 4, payload: Buffer.from('{') });
+    expect(decodeChannelMessage(Buffer.alloc(0), false)).toBeUndefined();
   });
 });

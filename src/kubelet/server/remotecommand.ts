@@ -14,10 +14,16 @@ export const StreamProtocol = {
   V3: 'v3.channel.k8s.io',
   V4: 'v4.channel.k8s.io',
   V5: 'v5.channel.k8s.io',
+  /** Text frames: the channel as a digit, then the data in base64 (browsers of old). */
+  V4_BASE64: 'v4.base64.channel.k8s.io',
+  V1_BASE64: 'base64.channel.k8s.io',
 } as const;
 
 /** What the server offers over WebSocket, best first (v5 adds the stream-close signal). */
-export const WEBSOCKET_PROTOCOLS: readonly string[] = [StreamProtocol.V5, StreamProtocol.V4, StreamProtocol.V3, StreamProtocol.V2, StreamProtocol.V1];
+export const WEBSOCKET_PROTOCOLS: readonly string[] = [
+  StreamProtocol.V5, StreamProtocol.V4, StreamProtocol.V3, StreamProtocol.V2, StreamProtocol.V1,
+  StreamProtocol.V4_BASE64, StreamProtocol.V1_BASE64,
+];
 /** And over SPDY (kubectl before 1.30 offers v4, v3, v2, channel.k8s.io). */
 export const SPDY_PROTOCOLS: readonly string[] = [StreamProtocol.V4, StreamProtocol.V3, StreamProtocol.V2, StreamProtocol.V1];
 
@@ -48,7 +54,7 @@ export type Outcome = { exitCode: number } | { error: string };
  * nothing on success.
  */
 export function errorStreamPayload(protocol: string, outcome: Outcome, command: string[] | undefined): Buffer | undefined {
-  const structured = protocol === StreamProtocol.V4 || protocol === StreamProtocol.V5;
+  const structured = protocol === StreamProtocol.V4 || protocol === StreamProtocol.V5 || protocol === StreamProtocol.V4_BASE64;
   if ('exitCode' in outcome && outcome.exitCode === 0) {
     return structured ? Buffer.from(JSON.stringify({ metadata: {}, status: 'Success' })) : undefined;
   }
@@ -141,12 +147,25 @@ async function copy(source: Readable, target: Writable | undefined): Promise<voi
   await Promise.race([once(source, 'end'), once(source, 'close')]).catch(() => undefined);
 }
 
+/** One message on a channel: [channel][data] in binary, or "<digit><base64>" in text. */
+export function encodeChannelMessage(channel: number, data: Buffer, base64: boolean): Buffer | string {
+  return base64 ? `${channel}${data.toString('base64')}` : Buffer.concat([Buffer.from([channel]), data]);
+}
+
+export function decodeChannelMessage(message: Buffer, base64: boolean): { channel: number; payload: Buffer } | undefined {
+  if (message.length === 0) return undefined;
+  if (!base64) return { channel: message[0]!, payload: message.subarray(1) };
+  const text = message.toString('utf8');
+  const channel = Number(text[0]);
+  return Number.isNaN(channel) ? undefined : { channel, payload: Buffer.from(text.slice(1), 'base64') };
+}
+
 /** A Writable that sends each chunk as one message on `channel`, waiting for the socket to take it. */
-function channelWriter(ws: WebSocket, channel: number): Writable {
+function channelWriter(ws: WebSocket, channel: number, base64: boolean): Writable {
   return new Writable({
     write(chunk: Buffer, _enc, callback) {
       if (ws.readyState !== ws.OPEN) return callback();
-      ws.send(Buffer.concat([Buffer.from([channel]), chunk]), { binary: true }, (err) => callback(err ?? null));
+      ws.send(encodeChannelMessage(channel, chunk, base64), { binary: !base64 }, (err) => callback(err ?? null));
     },
   });
 }
@@ -156,11 +175,11 @@ export function websocketStdio(ws: WebSocket, protocol: string, request: StdioRe
   const events = new EventEmitter();
   const stdin = request.stdin ? new PassThrough() : undefined;
   const resizes = new ResizeDecoder();
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    const message = isBinary ? data : Buffer.from(data);
-    if (message.length === 0) return;
-    const channel = message[0]!;
-    const payload = message.subarray(1);
+  const base64 = protocol.includes('base64');
+  ws.on('message', (data: Buffer) => {
+    const decoded = decodeChannelMessage(Buffer.from(data), base64);
+    if (!decoded) return;
+    const { channel, payload } = decoded;
     if (channel === Channel.STDIN && stdin && !stdin.writableEnded) {
       if (!stdin.write(payload)) {
         ws.pause();
@@ -181,14 +200,14 @@ export function websocketStdio(ws: WebSocket, protocol: string, request: StdioRe
   return {
     protocol,
     stdin,
-    stdout: request.stdout ? channelWriter(ws, Channel.STDOUT) : undefined,
-    stderr: request.stderr ? channelWriter(ws, Channel.STDERR) : undefined,
+    stdout: request.stdout ? channelWriter(ws, Channel.STDOUT, base64) : undefined,
+    stderr: request.stderr ? channelWriter(ws, Channel.STDERR, base64) : undefined,
     events,
     async finish(outcome, command) {
       ws.off('close', gone);
       const payload = errorStreamPayload(protocol, outcome, command);
       if (payload && ws.readyState === ws.OPEN) {
-        await new Promise<void>((resolve) => ws.send(Buffer.concat([Buffer.from([Channel.ERROR]), payload]), { binary: true }, () => resolve()));
+        await new Promise<void>((resolve) => ws.send(encodeChannelMessage(Channel.ERROR, payload, base64), { binary: !base64 }, () => resolve()));
       }
       // A normal closure: the client's readers see EOF rather than an error.
       if (ws.readyState === ws.OPEN) ws.close(1000);

@@ -3,7 +3,6 @@ import { PassThrough, Readable } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { request as httpsRequest } from 'node:https';
 import { constants, createDeflate } from 'node:zlib';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { KubeObject } from '../../api/types.js';
@@ -11,8 +10,8 @@ import { createCa, signLeaf, type KeyPairPem } from '../../apiserver/pki.js';
 import type { Runtime, StdioStreams } from '../runtime.js';
 import { KubeletServer } from './server.js';
 import { controlFrame, dataFrame, encodeHeaderBlock, FrameType, parseFrames, FLAG_FIN, type Frame } from './spdy.js';
+import { SPDY3_DICTIONARY as DICTIONARY } from './spdy-dictionary.js';
 
-const DICTIONARY = (createRequire(import.meta.url)('spdy-transport/lib/spdy-transport/protocol/spdy/dictionary.js') as Record<string, Buffer>)[3]!;
 
 let ca: KeyPairPem;
 let apiserver: KeyPairPem;
@@ -24,6 +23,7 @@ let echoPort = 0;
 const execs: { command: string[] }[] = [];
 
 const runtime = {
+  type: 'docker',
   async logs() {
     return Readable.from([Buffer.from('one\ntwo\n'), Buffer.from('three\n')]);
   },
@@ -37,11 +37,13 @@ const runtime = {
   },
 } as unknown as Runtime;
 
+let mirror = false;
+
 function pod(): KubeObject {
   return {
     apiVersion: 'v1', kind: 'Pod',
     metadata: { name: 'web', namespace: 'default', uid: 'u1' },
-    status: { podIP: '127.0.0.1', containerStatuses: [{ name: 'c', containerID: 'docker://x', state: { running: {} } }] },
+    status: { podIP: '127.0.0.1', containerStatuses: [{ name: 'c', containerID: mirror ? 'skiff://kube-apiserver' : 'docker://x', state: { running: {} } }] },
   };
 }
 
@@ -88,6 +90,17 @@ describe('containerLogs', () => {
     expect((await get('/containerLogs/default/web/c?limitBytes=6', apiserver)).body).toBe('one\ntw');
   });
 
+  it('explains that a mirror pod\'s component is no container', async () => {
+    mirror = true;
+    try {
+      const r = await get('/containerLogs/default/web/c', apiserver);
+      expect(r.code).toBe(400);
+      expect(r.body).toContain('runs inside the node\'s skiff process');
+    } finally {
+      mirror = false;
+    }
+  });
+
   it('answers a missing pod or a bad query with the kubelet\'s text', async () => {
     expect(await get('/containerLogs/default/nope/c', apiserver)).toEqual({ code: 404, body: 'pod "nope" does not exist' });
     expect((await get('/containerLogs/default/web/c?tailLines=-2', apiserver)).code).toBe(400);
@@ -107,6 +120,22 @@ describe('exec over WebSocket', () => {
     expect(byChannel(1)).toBe('ran sh -c x\n');
     expect(byChannel(2)).toBe('warn\n');
     expect(JSON.parse(byChannel(3))).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '7' }] } });
+  });
+});
+
+describe('exec over a base64 WebSocket', () => {
+  it('sends text frames: the channel digit, then base64', async () => {
+    const ws = new WebSocket(`wss://127.0.0.1:${server.port}/exec/default/web/c?command=echo&stdout=1`, ['base64.channel.k8s.io'], { rejectUnauthorized: false, cert: apiserver.cert, key: apiserver.key });
+    const messages: string[] = [];
+    ws.on('message', (m: Buffer, isBinary: boolean) => {
+      expect(isBinary).toBe(false);
+      messages.push(m.toString());
+    });
+    await new Promise((r) => ws.on('close', r));
+    const stdout = messages.filter((m) => m[0] === '1').map((m) => Buffer.from(m.slice(1), 'base64').toString()).join('');
+    expect(stdout).toBe('ran echo\n');
+    // Before v4 the error channel carries text, and nothing for a success; exit 7 is a failure.
+    expect(messages.filter((m) => m[0] === '3').map((m) => Buffer.from(m.slice(1), 'base64').toString())).toEqual(['command terminated with non-zero exit code: error executing command [echo], exit code 7']);
   });
 });
 
@@ -196,5 +225,23 @@ describe('SPDY', () => {
     await until(() => finished(c.frames, 5));
     expect(dataOf(c.frames, 5)).toMatch(/^error forwarding port 1 to pod default\/web, uid u1: dial tcp4 127\.0\.0\.1:1: connect ECONNREFUSED/);
     c.socket.destroy();
+  });
+});
+
+describe('port-forward over the channel WebSocket (client-node)', () => {
+  it('prefixes each channel with the port, then carries the connection on channel 0', async () => {
+    const ws = new WebSocket(`wss://127.0.0.1:${server.port}/portForward/default/web?port=${echoPort}`, ['v4.channel.k8s.io'], { rejectUnauthorized: false, cert: apiserver.cert, key: apiserver.key });
+    const messages: Buffer[] = [];
+    ws.on('message', (m: Buffer) => messages.push(m));
+    await new Promise((r) => ws.once('open', r));
+    expect(ws.protocol).toBe('v4.channel.k8s.io');
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello')]));
+    await until(() => Buffer.concat(messages.filter((m) => m[0] === 0).map((m) => m.subarray(1))).length >= 7);
+    const port = Buffer.alloc(2);
+    port.writeUInt16LE(echoPort);
+    expect(messages[0]).toEqual(Buffer.concat([Buffer.from([0]), port]));
+    expect(messages[1]).toEqual(Buffer.concat([Buffer.from([1]), port]));
+    expect(Buffer.concat(messages.filter((m) => m[0] === 0).map((m) => m.subarray(1))).subarray(2).toString()).toBe('hello');
+    ws.close();
   });
 });

@@ -16,8 +16,8 @@ import type { KubeObject } from '../../api/types.js';
 import { createCa, KUBELET_CLIENT_CN, KUBELET_CLIENT_GROUP, signLeaf, type KeyPairPem } from '../../apiserver/pki.js';
 import type { Runtime } from '../runtime.js';
 import { logContainerId, runningContainerId } from './containers.js';
-import { KubeletHttpError, parseCommand, parseLogQuery, parseRoute, parseStdioQuery, type KubeletRoute } from './paths.js';
-import { PORT_FORWARD_PROTOCOL, servePortForward, TUNNELED_PORT_FORWARD_PROTOCOL } from './portforward.js';
+import { KubeletHttpError, parseCommand, parseLogQuery, parsePorts, parseRoute, parseStdioQuery, type KubeletRoute } from './paths.js';
+import { PORT_FORWARD_PROTOCOL, servePortForward, serveWebSocketPortForward, TUNNELED_PORT_FORWARD_PROTOCOL, WEBSOCKET_PORT_FORWARD_PROTOCOLS } from './portforward.js';
 import { headerList, negotiate, serveStdio, SPDY_PROTOCOLS, spdyStdio, StreamProtocol, websocketStdio, WEBSOCKET_PROTOCOLS, type RemoteStdio } from './remotecommand.js';
 import { SpdySession } from './spdy.js';
 
@@ -65,7 +65,7 @@ export class KubeletServer {
   private readonly wss = new WebSocketServer({
     noServer: true,
     // The subprotocol is picked per request (exec or port-forward) before the upgrade.
-    handleProtocols: (_offered, req) => (req as IncomingMessage & { chosenProtocol?: string }).chosenProtocol ?? false,
+    handleProtocols: (_offered, req) => (req as IncomingMessage & { chosenProtocol?: string }).chosenProtocol || false,
   });
   private readonly live = new Set<Duplex>();
 
@@ -125,7 +125,7 @@ export class KubeletServer {
       const route = parseRoute(url.pathname);
       if (!route) throw new KubeletHttpError(404, '404 page not found');
       if (route.kind !== 'containerLogs') throw new KubeletHttpError(400, 'Upgrade request required');
-      await this.containerLogs(route, url.searchParams, req, res);
+      await this.containerLogs(route, url.searchParams, res);
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
@@ -143,10 +143,10 @@ export class KubeletServer {
     return found;
   }
 
-  private async containerLogs(route: Extract<KubeletRoute, { kind: 'containerLogs' }>, params: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async containerLogs(route: Extract<KubeletRoute, { kind: 'containerLogs' }>, params: URLSearchParams, res: ServerResponse): Promise<void> {
     const query = parseLogQuery(params);
     const { pod, runtime } = this.target(route.namespace, route.pod);
-    const id = logContainerId(pod, route.container, query.previous);
+    const id = ownContainer(runtime, pod, route.container, logContainerId(pod, route.container, query.previous));
     const output = await runtime.logs(id, query);
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
@@ -172,7 +172,7 @@ export class KubeletServer {
       });
       output.once('end', done);
       output.once('error', done);
-      req.once('close', done); // the client stopped following
+      res.once('close', done); // the client stopped following (or the response ended)
     });
   }
 
@@ -185,7 +185,7 @@ export class KubeletServer {
       const route = parseRoute(url.pathname);
       if (!route || route.kind === 'containerLogs') throw new KubeletHttpError(404, '404 page not found');
       const websocket = (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
-      if (route.kind === 'portForward') return this.portForward(route, req, socket, head, websocket);
+      if (route.kind === 'portForward') return this.portForward(route, url.searchParams, req, socket, head, websocket);
       return await this.remoteCommand(route, url.searchParams, req, socket, head, websocket);
     } catch (err) {
       const e = err instanceof KubeletHttpError ? err : new KubeletHttpError(500, (err as Error).message);
@@ -198,7 +198,7 @@ export class KubeletServer {
     const request = parseStdioQuery(params);
     const command = route.kind === 'exec' ? parseCommand(params) : undefined;
     const { pod, runtime } = this.target(route.namespace, route.pod);
-    const id = runningContainerId(pod, route.container);
+    const id = ownContainer(runtime, pod, route.container, runningContainerId(pod, route.container));
     let remote: RemoteStdio;
     if (websocket) {
       const protocol = negotiate(headerList(req.headers['sec-websocket-protocol']), WEBSOCKET_PROTOCOLS);
@@ -214,7 +214,9 @@ export class KubeletServer {
     try {
       streams = command
         ? await runtime.exec(id, { ...request, command })
-        : await runtime.attach(id, request);
+        // An attach ends with the container but reports no exit code: kubectl run -i takes it
+        // from the pod's status (a Failure here would make it fall back to reading the logs).
+        : { ...(await runtime.attach(id, request)), exitCode: async () => 0 };
     } catch (err) {
       await remote.finish({ error: (err as Error).message }, command);
       return;
@@ -222,7 +224,7 @@ export class KubeletServer {
     await serveStdio(remote, streams, command);
   }
 
-  private portForward(route: Extract<KubeletRoute, { kind: 'portForward' }>, req: IncomingMessage, socket: Duplex, head: Buffer, websocket: boolean): void {
+  private portForward(route: Extract<KubeletRoute, { kind: 'portForward' }>, params: URLSearchParams, req: IncomingMessage, socket: Duplex, head: Buffer, websocket: boolean): void {
     const { pod } = this.target(route.namespace, route.pod);
     const ip = String((pod.status as { podIP?: unknown } | undefined)?.podIP ?? '');
     if (!ip) throw new KubeletHttpError(400, `pod "${route.pod}" has no IP yet`);
@@ -230,7 +232,15 @@ export class KubeletServer {
     if (websocket) {
       const offered = headerList(req.headers['sec-websocket-protocol']);
       if (!offered.includes(TUNNELED_PORT_FORWARD_PROTOCOL)) {
-        throw new KubeletHttpError(400, `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server accepts [${TUNNELED_PORT_FORWARD_PROTOCOL}]`);
+        const protocol = negotiate(offered, WEBSOCKET_PORT_FORWARD_PROTOCOLS);
+        if (!protocol && offered.length > 0) {
+          const accepted = [TUNNELED_PORT_FORWARD_PROTOCOL, ...WEBSOCKET_PORT_FORWARD_PROTOCOLS];
+          throw new KubeletHttpError(400, `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server accepts [${accepted.join(' ')}]`);
+        }
+        const ports = parsePorts(params);
+        if (ports.length === 0) throw new KubeletHttpError(400, 'query parameter "port" is required');
+        void this.acceptWebSocket(req, socket, head, protocol ?? '').then((ws) => serveWebSocketPortForward(ws, ports, target));
+        return;
       }
       void this.acceptWebSocket(req, socket, head, TUNNELED_PORT_FORWARD_PROTOCOL).then((ws) => {
         const tunnel = createWebSocketStream(ws, { allowHalfOpen: false });
@@ -271,10 +281,27 @@ export class KubeletServer {
   }
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+/**
+ * A container id of this runtime's scheme ("docker://…"). The control plane's mirror pods carry
+ * "skiff://" ids: their components run inside the node's own skiff process, not as containers.
+ */
+function ownContainer(runtime: Runtime, pod: KubeObject, container: string, id: string): string {
+  if (id.startsWith(`${runtime.type}://`)) return id;
+  if (id.startsWith('skiff://')) {
+    throw new KubeletHttpError(400, `container "${container}" in pod "${pod.metadata.name}" runs inside the node's skiff process, not as a container: read its output with \`skiff logs\``);
+  }
+  throw new KubeletHttpError(500, `container not found ("${container}")`);
+}
 
-/** An HTTP error on a connection that asked to upgrade (no ServerResponse exists for it). */
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+const STATUS_REASONS: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 500: 'InternalError' };
+
+/**
+ * An error on a connection that asked to upgrade (no ServerResponse exists for it), as a Status:
+ * client-go decodes a failed upgrade's body as one, and plain text such as "a: b" would decode
+ * as YAML into an empty Status.
+ */
 export function rawError(socket: Duplex, code: number, message: string): void {
-  const body = Buffer.from(message);
-  socket.end(`HTTP/1.1 ${code} ${REASONS[code] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${message}`);
+  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: STATUS_REASONS[code] ?? 'Unknown', code });
+  socket.end(`HTTP/1.1 ${code} ${REASONS[code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -3,17 +3,15 @@
 // server answers SYN_REPLY, both sides half-close with FIN, and the streams are told apart by
 // their headers (streamtype, port, requestid).
 //
-// Written here rather than on spdy-transport because spdystream never sends WINDOW_UPDATE (nor
-// SETTINGS) and ignores the ones it gets: a peer that honours SPDY's 64 KiB flow-control window
-// stalls after 64 KiB of output. So this framer does no flow control at all, exactly as the Go
-// side, and relies on TCP (socket backpressure) instead.
+// Written here rather than on a SPDY library (spdy-transport) because spdystream never sends
+// WINDOW_UPDATE (nor SETTINGS) and ignores the ones it gets: a peer that honours SPDY's 64 KiB
+// flow-control window stalls after 64 KiB of output. So this framer does no flow control at all,
+// exactly as the Go side, and relies on TCP (socket backpressure) instead.
 import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import { Duplex } from 'node:stream';
-import { constants as zlibConstants, inflateSync } from 'node:zlib';
+import { constants as zlibConstants, createInflate, type Inflate } from 'node:zlib';
+import { SPDY3_DICTIONARY as DICTIONARY } from './spdy-dictionary.js';
 
-/** SPDY/3's header compression dictionary (the spec's, as spdy-transport ships it). */
-const DICTIONARY: Buffer = (createRequire(import.meta.url)('spdy-transport/lib/spdy-transport/protocol/spdy/dictionary.js') as Record<string, Buffer>)[3]!;
 
 export const FrameType = {
   SYN_STREAM: 1,
@@ -160,22 +158,48 @@ export class HeaderEncoder {
 }
 
 /**
- * The receiving half: the peer's header blocks form one zlib stream (with SPDY's dictionary)
- * flushed after each block. Node has no synchronous inflater that keeps state between calls, so
- * the whole stream so far is inflated again and the new tail taken: header blocks are small and
- * a connection carries few of them (a port-forward makes two per TCP connection).
+ * The receiving half: the peer's header blocks form one zlib stream (with SPDY's dictionary),
+ * flushed after each block. One inflater keeps the stream's state; blocks are decoded one at a
+ * time, in order (the session processes frames in sequence).
  */
 export class HeaderDecoder {
-  private compressed: Buffer = Buffer.alloc(0);
-  private inflatedLength = 0;
+  private readonly inflate: Inflate = createInflate({ dictionary: DICTIONARY });
+  private failed: Error | undefined;
 
-  decode(block: Buffer): Record<string, string> {
-    if (block.length === 0) return {};
-    this.compressed = Buffer.concat([this.compressed, block]);
-    const all = inflateSync(this.compressed, { dictionary: DICTIONARY, finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    const fresh = all.subarray(this.inflatedLength);
-    this.inflatedLength = all.length;
-    return decodeHeaderBlock(fresh);
+  constructor() {
+    this.inflate.on('error', (err) => {
+      this.failed = err;
+    });
+  }
+
+  decode(block: Buffer): Promise<Record<string, string>> {
+    if (block.length === 0) return Promise.resolve({});
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const onData = (c: Buffer) => chunks.push(c);
+      const onError = (err: Error) => {
+        this.inflate.off('data', onData);
+        reject(err);
+      };
+      this.inflate.on('data', onData);
+      this.inflate.once('error', onError);
+      this.inflate.write(block);
+      this.inflate.flush(zlibConstants.Z_SYNC_FLUSH, () => {
+        this.inflate.off('data', onData);
+        this.inflate.off('error', onError);
+        if (this.failed) return reject(this.failed);
+        try {
+          resolve(decodeHeaderBlock(Buffer.concat(chunks)));
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  }
+
+  close(): void {
+    this.inflate.destroy();
   }
 }
 
@@ -275,6 +299,8 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
   private readonly streams = new Map<number, SpdyStream>();
   private readonly pausedBy = new Set<SpdyStream>();
   private pending: Buffer = Buffer.alloc(0);
+  private readonly queue: Frame[] = [];
+  private decoding = false;
   private lastStreamId = 0;
   private closed = false;
   goneAway = false;
@@ -298,16 +324,62 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
   private onData(chunk: Buffer): void {
     const { frames, rest } = parseFrames(this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk);
     this.pending = Buffer.from(rest);
-    for (const frame of frames) {
-      try {
-        this.handle(frame);
-      } catch {
-        // A frame we cannot read (a corrupt header block) leaves the connection unusable.
-        this.goAway(1);
-        this.destroy();
+    this.queue.push(...frames);
+    this.drain();
+  }
+
+  /**
+   * Handles frames strictly in order. Most are handled at once (so a full stream pauses the
+   * transport before the next frame); a header block is inflated asynchronously, and reading
+   * stops until it is done.
+   */
+  private drain(): void {
+    while (!this.decoding && !this.closed && this.queue.length > 0) {
+      const frame = this.queue.shift()!;
+      if (frame.kind === 'control' && (frame.type === FrameType.SYN_STREAM || frame.type === FrameType.HEADERS)) {
+        this.decoding = true;
+        this.updateFlow();
+        this.handleHeaders(frame).then(() => {
+          this.decoding = false;
+          this.updateFlow();
+          this.drain();
+        }, () => {
+          // A frame we cannot read (a corrupt header block) leaves the connection unusable.
+          this.goAway(1);
+          this.destroy();
+        });
         return;
       }
+      this.handle(frame);
     }
+  }
+
+  private updateFlow(): void {
+    if (this.closed) return;
+    if (this.decoding || this.pausedBy.size > 0) this.transport.pause();
+    else this.transport.resume();
+  }
+
+  private async handleHeaders(frame: Extract<Frame, { kind: 'control' }>): Promise<void> {
+    const p = frame.payload;
+    if (frame.type === FrameType.HEADERS) {
+      // Decoded to keep the zlib stream in step; Kubernetes sends no trailers that matter.
+      await this.headerDecoder.decode(p.subarray(4));
+      if (frame.flags & FLAG_FIN) this.streams.get(p.readUInt32BE(0) & 0x7fffffff)?.finishRemote();
+      return;
+    }
+    const id = p.readUInt32BE(0) & 0x7fffffff;
+    const headers = await this.headerDecoder.decode(p.subarray(10));
+    if (this.closed) return;
+    if (this.goneAway || id <= this.lastStreamId || id % 2 === 0) {
+      this.sendControl(FrameType.RST_STREAM, 0, Buffer.concat([u32(id), u32(RstStatus.PROTOCOL_ERROR)]));
+      return;
+    }
+    this.lastStreamId = id;
+    const stream = new SpdyStream(this, id, headers);
+    this.streams.set(id, stream);
+    if (frame.flags & FLAG_FIN) stream.finishRemote();
+    this.emit('stream', stream);
   }
 
   private handle(frame: Frame): void {
@@ -317,20 +389,6 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
     }
     const p = frame.payload;
     switch (frame.type) {
-      case FrameType.SYN_STREAM: {
-        const id = p.readUInt32BE(0) & 0x7fffffff;
-        const headers = this.headerDecoder.decode(p.subarray(10));
-        if (this.goneAway || id <= this.lastStreamId || id % 2 === 0) {
-          this.sendControl(FrameType.RST_STREAM, 0, Buffer.concat([u32(id), u32(RstStatus.PROTOCOL_ERROR)]));
-          return;
-        }
-        this.lastStreamId = id;
-        const stream = new SpdyStream(this, id, headers);
-        this.streams.set(id, stream);
-        if (frame.flags & FLAG_FIN) stream.finishRemote();
-        this.emit('stream', stream);
-        return;
-      }
       case FrameType.RST_STREAM: {
         const id = p.readUInt32BE(0) & 0x7fffffff;
         const stream = this.streams.get(id);
@@ -339,12 +397,6 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
           stream.finishRemote();
           stream.destroy();
         }
-        return;
-      }
-      case FrameType.HEADERS: {
-        // Decoded to keep the zlib stream in step; Kubernetes sends no trailers that matter.
-        this.headerDecoder.decode(p.subarray(4));
-        if (frame.flags & FLAG_FIN) this.streams.get(p.readUInt32BE(0) & 0x7fffffff)?.finishRemote();
         return;
       }
       case FrameType.PING:
@@ -388,13 +440,12 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
   /** @internal A stream's reader is full: stop reading the connection until it drains. */
   pauseFor(stream: SpdyStream): void {
     this.pausedBy.add(stream);
-    this.transport.pause();
+    this.updateFlow();
   }
 
   /** @internal */
   resumeFor(stream: SpdyStream): void {
-    if (!this.pausedBy.delete(stream)) return;
-    if (this.pausedBy.size === 0 && !this.closed) this.transport.resume();
+    if (this.pausedBy.delete(stream)) this.updateFlow();
   }
 
   /** @internal */
@@ -425,6 +476,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
   private shutdown(): void {
     if (this.closed) return;
     this.closed = true;
+    this.headerDecoder.close();
     for (const stream of this.streams.values()) {
       stream.finishRemote();
       stream.destroy();
