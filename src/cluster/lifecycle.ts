@@ -310,7 +310,8 @@ export async function clusterStatus(driver: Driver, profile: string): Promise<No
 
 /**
  * One word for a whole profile, as minikube's `profile list` says it: Running, Paused, Stopped,
- * Degraded (some nodes or the API server down), or Unknown when the engine cannot tell.
+ * Degraded (some nodes or the API server down), Nonexistent (no node container left), or Unknown
+ * when the engine cannot tell.
  */
 export async function profileStatus(driver: Driver, profile: string): Promise<string> {
   let nodes: NodeStatus[];
@@ -319,7 +320,7 @@ export async function profileStatus(driver: Driver, profile: string): Promise<st
   } catch {
     return 'Unknown';
   }
-  if (nodes.length === 0) return 'Stopped';
+  if (nodes.length === 0) return 'Nonexistent'; // minikube's word for a host whose container is gone
   const states = nodes.flatMap((n) => [n.host, ...(n.apiServer ? [n.apiServer] : [])]);
   if (states.every((s) => s === 'Running')) return 'Running';
   if (states.every((s) => s === 'Stopped')) return 'Stopped';

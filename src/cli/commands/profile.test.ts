@@ -43,7 +43,7 @@ describe('skiff profile list', () => {
     saveProfile(profile('skiff', 1, 40001));
     saveProfile(profile('three', 3, 40002));
     mkdirSync(join(home, 'profiles', 'broken'));
-    const { stdout, stderr } = await runProfileList({});
+    const { stdout, stderr } = await runProfileList({}, async () => 'Unknown');
     expect(stdout).toBe([
       'NAME    DRIVER   IP           PORT    VERSION   STATUS    NODES   ACTIVE',
       'skiff   docker   10.100.0.2   40001   v1.32.0   Unknown   1       *',

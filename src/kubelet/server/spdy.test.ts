@@ -1,8 +1,8 @@
 import { Duplex, PassThrough } from 'node:stream';
 import { constants, createDeflate, createInflate, type Deflate, type Inflate } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import {
 import { SPDY3_DICTIONARY as DICTIONARY } from './spdy-dictionary.js';
+import {
   controlFrame,
   dataFrame,
   decodeHeaderBlock,
