@@ -142,7 +142,9 @@ function planOf(ctx: StartContext): NodePlan {
 
 function nodeCommand(plan: NodePlan, role: 'control-plane' | 'worker', name: string): string[] {
   return [
-    'node', '/skiff/bin/skiff.js', 'run-node', '--role', role, '--name', name, '--profile', plan.profile,
+    // A 1 MiB young generation (V8's default is 16 MiB per semi-space): node processes allocate
+    // little at a time, and each node container is 10–30 MiB smaller for it (bench/start).
+    'node', '--max-semi-space-size=1', '/skiff/bin/skiff.js', 'run-node', '--role', role, '--name', name, '--profile', plan.profile,
     '--network', plan.network.name, '--sandbox-image', plan.sandboxImage, '--cluster-cidr', podRangeOf(plan.network),
     '--service-cidr', serviceRangeOf(plan.network).cidr, '--cluster-dns', serviceRangeOf(plan.network).dns,
     ...(plan.cpus ? ['--cpu', String(plan.cpus)] : []),
