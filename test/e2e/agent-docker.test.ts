@@ -2,59 +2,21 @@
 // containers on a profile network, driven with real kubectl 1.32: a Deployment serving HTTP from
 // its pods' own addresses, a deleted pod's containers removed, a crash-looping container counted
 // in RESTARTS, and an image that is not there shown as ErrImagePull, then ImagePullBackOff.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerDriver } from '../../src/driver/docker/driver.js';
-import { ensureBuilt, prepareSandboxImage } from '../../src/driver/docker/nodeimage.js';
-import { AgentProcess } from '../helpers/agent.js';
-import { docker, fetchText, requireDocker, uniqueProfile } from '../helpers/docker.js';
-import { ensureBusyboxImage } from '../helpers/images.js';
-import { eventually, row, useControlPlane } from '../helpers/suite.js';
+import { describe, expect, it } from 'vitest';
+import { useDockerAgent } from '../helpers/dockeragent.js';
+import { docker, fetchText } from '../helpers/docker.js';
+import { eventually, row } from '../helpers/suite.js';
 
-const driver = new DockerDriver();
-const profile = uniqueProfile('ag');
-const NODE = `${profile}-node`;
-const nodeDir = mkdtempSync(join(tmpdir(), 'skiff-agent-docker-'));
-const nodeKubeconfig = join(nodeDir, 'node-kubeconfig');
-const s = useControlPlane({ extraArgs: ['--node-kubeconfig-out', nodeKubeconfig] });
-const k = () => s.kubectl('1.32');
-let agent: AgentProcess | undefined;
-let image = '';
+const d = useDockerAgent('ag');
+const k = () => d.kubectl('1.32');
 
 async function podsOf(selector: string): Promise<any[]> {
   return JSON.parse(await k().ok(['get', 'pods', '-l', selector, '-o', 'json'])).items.filter((p: any) => !p.metadata.deletionTimestamp);
 }
 
-
-beforeAll(async () => {
-  await requireDocker(driver);
-  const network = await driver.ensureNetwork(profile);
-  const [sandbox, busybox] = await Promise.all([ensureBuilt(driver, prepareSandboxImage), ensureBusyboxImage(driver)]);
-  image = busybox;
-  // Pods take /24s from the second /16 of the node range (10.101.0.0/16 for the first profile).
-  const [a, b] = network.ipRange.split('.');
-  const clusterCidr = `${a}.${Number(b) + 1}.0.0/16`;
-  agent = new AgentProcess([
-    '--kubeconfig', nodeKubeconfig, '--node-name', NODE, '--runtime', 'docker',
-    '--profile', profile, '--sandbox-image', sandbox, '--cluster-cidr', clusterCidr, '--kubelet-port', '0',
-  ]);
-  await eventually(async () => expect(row(await k().ok(['get', 'nodes']), NODE)[1]).toBe('Ready'), 30_000, 250)
-    .catch((err) => { throw new Error(`${err}\nagent:\n${agent?.output}`); });
-}, 300_000);
-
-afterAll(async () => {
-  await agent?.stop();
-  const ids = (await docker('ps', '-aq', '--filter', `label=skiff.dev/profile=${profile}`)).split('\n').filter(Boolean);
-  if (ids.length) await docker('rm', '-f', ...ids);
-  await driver.removeProfile(profile);
-  rmSync(nodeDir, { recursive: true, force: true });
-}, 60_000);
-
 describe('skiff agent --runtime docker', () => {
   it('runs a Deployment\'s pods as containers that serve from their own addresses', async () => {
-    await k().ok(['create', 'deployment', 'web', `--image=${image}`, '--replicas=2', '--',
+    await k().ok(['create', 'deployment', 'web', `--image=${d.image}`, '--replicas=2', '--',
       'sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']);
     const pods = await eventually(async () => {
       const list = await podsOf('app=web');
@@ -67,7 +29,7 @@ describe('skiff agent --runtime docker', () => {
       const body = await eventually(() => fetchText(pod.status.podIP, 8080), 10_000, 200);
       expect(body.trim()).toBe(pod.metadata.name);
     }
-    const labelled = await docker('ps', '--filter', `label=skiff.dev/profile=${profile}`, '--filter', 'label=io.kubernetes.docker.type=container', '--format', '{{.Label "io.kubernetes.pod.name"}}');
+    const labelled = await docker('ps', '--filter', `label=skiff.dev/profile=${d.profile}`, '--filter', 'label=io.kubernetes.docker.type=container', '--format', '{{.Label "io.kubernetes.pod.name"}}');
     expect(labelled.split('\n').sort()).toEqual(pods.map((p) => p.metadata.name).sort());
   });
 
@@ -84,13 +46,13 @@ describe('skiff agent --runtime docker', () => {
   });
 
   it('counts the restarts of a crashing container and backs off', async () => {
-    await k().ok(['run', 'crash', `--image=${image}`, '--', 'sh', '-c', 'exit 2']);
+    await k().ok(['run', 'crash', `--image=${d.image}`, '--', 'sh', '-c', 'exit 2']);
     await eventually(async () => {
       const cells = row(await k().ok(['get', 'pod', 'crash']), 'crash');
       expect(cells[2]).toBe('CrashLoopBackOff');
       expect(Number.parseInt(cells[3]!, 10)).toBeGreaterThanOrEqual(1); // "2 (5s ago)"
     }, 40_000, 250).catch(async (err) => {
-      throw new Error(`${err}\n${await k().ok(['get', 'pod', 'crash', '-o', 'yaml'])}\nagent:\n${agent?.output}`);
+      throw new Error(`${err}\n${await k().ok(['get', 'pod', 'crash', '-o', 'yaml'])}\nagent:\n${d.agentOutput()}`);
     });
     const pod = JSON.parse(await k().ok(['get', 'pod', 'crash', '-o', 'json']));
     expect(pod.status.containerStatuses[0].lastState.terminated).toMatchObject({ exitCode: 2, reason: 'Error' });

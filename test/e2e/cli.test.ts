@@ -3,21 +3,18 @@
 // from `skiff config`; `service --url` answers fetch from the host through the detached host proxy;
 // node add/delete, pause/unpause/status, ssh, logs, image load/ls/rm with a `docker save` tar,
 // update-context; stop ends the host proxy; delete --all --purge leaves nothing labelled.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownAddons } from '../../src/cluster/addons.js';
 import { DockerDriver } from '../../src/driver/docker/driver.js';
-import { repoRoot } from '../helpers/controlplane.js';
 import { docker, labelled, requireDocker, uniqueProfile } from '../helpers/docker.js';
 import { ensureBusyboxImage } from '../helpers/images.js';
 import { Kubectl } from '../helpers/kubectl.js';
+import { skiffCli } from '../helpers/skiffcli.js';
 import { eventually, row } from '../helpers/suite.js';
 
-const run = promisify(execFile);
 const driver = new DockerDriver();
 const profile = uniqueProfile('cli');
 const worker = `${profile}-m02`;
@@ -28,15 +25,7 @@ const savedTag = `skiff-e2e-saved:${profile}`;
 let image = '';
 let url = '';
 
-async function skiff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [join(repoRoot, 'bin', 'skiff.js'), ...args], { env, cwd: repoRoot, timeout: 180_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const skiff = skiffCli(env);
 
 async function ok(...args: string[]): Promise<string> {
   const r = await skiff(...args);

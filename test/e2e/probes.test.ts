@@ -3,26 +3,16 @@
 // failing liveness probe restarts a container (RESTARTS counts it), env from ConfigMaps, Secrets
 // and the downward API, a configMap volume, an emptyDir shared by two containers, a memory limit
 // on the engine, and a projected service-account token that authenticates to the API server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerDriver } from '../../src/driver/docker/driver.js';
-import { ensureBuilt, prepareSandboxImage } from '../../src/driver/docker/nodeimage.js';
-import { AgentProcess } from '../helpers/agent.js';
-import { docker, labelled, requireDocker, uniqueProfile } from '../helpers/docker.js';
-import { ensureBusyboxImage } from '../helpers/images.js';
-import { eventually, row, useControlPlane } from '../helpers/suite.js';
+import { describe, expect, it } from 'vitest';
+import { useDockerAgent } from '../helpers/dockeragent.js';
+import { docker } from '../helpers/docker.js';
+import { eventually, row } from '../helpers/suite.js';
 
-const driver = new DockerDriver();
-const profile = uniqueProfile('pr');
-const NODE = `${profile}-node`;
-const nodeDir = mkdtempSync(join(tmpdir(), 'skiff-probes-'));
-const nodeKubeconfig = join(nodeDir, 'node-kubeconfig');
-const s = useControlPlane({ extraArgs: ['--node-kubeconfig-out', nodeKubeconfig] });
-const k = () => s.kubectl('1.32');
-let agent: AgentProcess | undefined;
-let image = '';
+const d = useDockerAgent('pr');
+const s = d.suite;
+const k = () => d.kubectl('1.32');
+const profile = d.profile;
+const NODE = d.node;
 
 async function podsOf(selector: string): Promise<any[]> {
   return JSON.parse(await k().ok(['get', 'pods', '-l', selector, '-o', 'json'])).items.filter((p: any) => !p.metadata.deletionTimestamp);
@@ -47,35 +37,8 @@ async function eventsOf(pod: string): Promise<{ type: string; reason: string; me
 
 async function explain(err: unknown, what: string[]): Promise<never> {
   const details = await Promise.all(what.map((w) => k().run(['get', ...w.split(' '), '-o', 'yaml']).then((r) => r.stdout + r.stderr)));
-  throw new Error(`${err}\n${details.join('\n---\n')}\nagent:\n${agent?.output.slice(-4000)}`);
+  throw new Error(`${err}\n${details.join('\n---\n')}\nagent:\n${d.agentOutput().slice(-4000)}`);
 }
-
-beforeAll(async () => {
-  await requireDocker(driver);
-  const network = await driver.ensureNetwork(profile);
-  const [sandbox, busybox] = await Promise.all([ensureBuilt(driver, prepareSandboxImage), ensureBusyboxImage(driver)]);
-  image = busybox;
-  const [a, b] = network.ipRange.split('.');
-  const clusterCidr = `${a}.${Number(b) + 1}.0.0/16`;
-  agent = new AgentProcess([
-    '--kubeconfig', nodeKubeconfig, '--node-name', NODE, '--runtime', 'docker',
-    '--profile', profile, '--sandbox-image', sandbox, '--cluster-cidr', clusterCidr,
-    // Other e2e files run agents at the same time: the kubelet server takes any free port.
-    '--kubelet-port', '0',
-  ]);
-  await eventually(async () => expect(row(await k().ok(['get', 'nodes']), NODE)[1]).toBe('Ready'), 30_000, 250)
-    .catch((err) => { throw new Error(`${err}\nagent:\n${agent?.output}`); });
-}, 300_000);
-
-afterAll(async () => {
-  await agent?.stop();
-  const ids = (await docker('ps', '-aq', '--filter', `label=skiff.dev/profile=${profile}`)).split('\n').filter(Boolean);
-  if (ids.length) await docker('rm', '-f', ...ids);
-  // removeProfile takes the pods' volumes too, hostPath ones included (labelled with the profile).
-  await driver.removeProfile(profile);
-  rmSync(nodeDir, { recursive: true, force: true });
-  expect((await labelled(profile)).volumes).toEqual([]);
-}, 60_000);
 
 describe('probes on the docker runtime', () => {
   it('moves a pod that fails its readiness probe to notReadyAddresses, and back when it passes', async () => {
@@ -88,7 +51,7 @@ describe('probes on the docker runtime', () => {
           spec: {
             terminationGracePeriodSeconds: 1,
             containers: [{
-              name: 'httpd', image,
+              name: 'httpd', image: d.image,
               command: ['sh', '-c', 'mkdir -p /www && echo ok > /www/healthz && exec httpd -f -p 8080 -h /www'],
               ports: [{ name: 'http', containerPort: 8080 }],
               readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
@@ -136,7 +99,7 @@ describe('probes on the docker runtime', () => {
       spec: {
         terminationGracePeriodSeconds: 1,
         containers: [{
-          name: 'app', image,
+          name: 'app', image: d.image,
           command: ['sh', '-c', 'touch /tmp/alive; sleep 3; rm /tmp/alive; exec sleep 3600'],
           livenessProbe: { exec: { command: ['cat', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 2 },
         }],
@@ -167,7 +130,7 @@ describe('env, resources and volumes on the docker runtime', () => {
         terminationGracePeriodSeconds: 1,
         containers: [
           {
-            name: 'main', image,
+            name: 'main', image: d.image,
             command: ['sh', '-c'],
             args: [[
               'echo "args=$(POD_NAME)"',
@@ -200,7 +163,7 @@ describe('env, resources and volumes on the docker runtime', () => {
             ],
           },
           {
-            name: 'writer', image,
+            name: 'writer', image: d.image,
             command: ['sh', '-c', 'echo from-writer > /shared/msg; exec sleep 3600'],
             volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
           },
@@ -256,7 +219,7 @@ describe('env, resources and volumes on the docker runtime', () => {
       spec: {
         terminationGracePeriodSeconds: 1,
         containers: [{
-          name: 'app', image, command: ['sleep', '3600'],
+          name: 'app', image: d.image, command: ['sleep', '3600'],
           env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'absent' } } }],
         }],
       },
@@ -277,7 +240,7 @@ describe('env, resources and volumes on the docker runtime', () => {
         restartPolicy: 'Never',
         terminationGracePeriodSeconds: 1,
         containers: [{
-          name: 'app', image, command: ['sh', '-c', script],
+          name: 'app', image: d.image, command: ['sh', '-c', script],
           env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
           volumeMounts: [
             { name: 'host', mountPath: '/host' },

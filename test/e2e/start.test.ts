@@ -4,20 +4,17 @@
 // kubectl 1.32 and 1.27 logs, exec and port-forward through the node's kubelet; a killed container
 // restarted and counted; stop (status says so, exit 5) and start again with the same objects and
 // pod addresses; new sizes remaking the node over its state; delete leaving nothing of the profile.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerDriver } from '../../src/driver/docker/driver.js';
-import { repoRoot } from '../helpers/controlplane.js';
 import { docker as dockerCli, fetchText, labelled, requireDocker, uniqueProfile } from '../helpers/docker.js';
 import { ensureBusyboxImage } from '../helpers/images.js';
 import { Kubectl } from '../helpers/kubectl.js';
+import { skiffCli } from '../helpers/skiffcli.js';
 import { eventually, row } from '../helpers/suite.js';
 
-const run = promisify(execFile);
 const driver = new DockerDriver();
 const profile = uniqueProfile('st');
 const home = mkdtempSync(join(tmpdir(), 'skiff-start-e2e-'));
@@ -26,15 +23,7 @@ const kubectl = (version: '1.32' | '1.27') => new Kubectl({ kubeconfig: env.KUBE
 const k = kubectl('1.32');
 let image = '';
 
-async function skiff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [join(repoRoot, 'bin', 'skiff.js'), ...args], { env, cwd: repoRoot, timeout: 180_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const skiff = skiffCli(env);
 
 
 /** The STATUS `skiff profile list` gives this profile. */

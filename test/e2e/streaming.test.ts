@@ -10,24 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { DockerDriver } from '../../src/driver/docker/driver.js';
-import { ensureBuilt, prepareSandboxImage } from '../../src/driver/docker/nodeimage.js';
-import { AgentProcess } from '../helpers/agent.js';
 import { parseKubeconfig } from '../helpers/controlplane.js';
-import { docker, requireDocker, uniqueProfile } from '../helpers/docker.js';
-import { ensureBusyboxImage } from '../helpers/images.js';
+import { useDockerAgent } from '../helpers/dockeragent.js';
 import type { KubectlVersion } from '../helpers/kubectl.js';
-import { eventually, useControlPlane } from '../helpers/suite.js';
+import { eventually } from '../helpers/suite.js';
 
-const driver = new DockerDriver();
-const profile = uniqueProfile('st');
-const NODE = `${profile}-node`;
+const d = useDockerAgent('st');
+const s = d.suite;
+const NODE = d.node;
+const k = (v: KubectlVersion = '1.32') => d.kubectl(v);
+/** Files kubectl cp copies in and out. */
 const dir = mkdtempSync(join(tmpdir(), 'skiff-streaming-'));
-const nodeKubeconfig = join(dir, 'node-kubeconfig');
-const s = useControlPlane({ extraArgs: ['--node-kubeconfig-out', nodeKubeconfig] });
-const k = (v: KubectlVersion = '1.32') => s.kubectl(v);
-let agent: AgentProcess | undefined;
-let image = '';
 
 /** A 1.5 MiB page beside the index, for a large download through port-forward. */
 const BOX_SCRIPT = [
@@ -55,38 +48,18 @@ async function running(name: string): Promise<void> {
     expect(pod.status.phase).toBe('Running');
     expect(pod.status.containerStatuses.every((c: any) => c.state.running)).toBe(true);
   }, 60_000, 250).catch(async (err) => {
-    throw new Error(`${err}\n${await k().ok(['get', 'pod', name, '-o', 'yaml'])}\nagent:\n${agent?.output}`);
+    throw new Error(`${err}\n${await k().ok(['get', 'pod', name, '-o', 'yaml'])}\nagent:\n${d.agentOutput()}`);
   });
 }
 
 beforeAll(async () => {
-  await requireDocker(driver);
-  const network = await driver.ensureNetwork(profile);
-  const [sandbox, busybox] = await Promise.all([ensureBuilt(driver, prepareSandboxImage), ensureBusyboxImage(driver)]);
-  image = busybox;
-  const [a, b] = network.ipRange.split('.');
-  const clusterCidr = `${a}.${Number(b) + 1}.0.0/16`;
-  agent = new AgentProcess([
-    '--kubeconfig', nodeKubeconfig, '--node-name', NODE, '--runtime', 'docker',
-    '--profile', profile, '--sandbox-image', sandbox, '--cluster-cidr', clusterCidr, '--kubelet-port', '0',
-  ]);
-  await eventually(async () => {
-    const node = JSON.parse(await k().ok(['get', 'node', NODE, '-o', 'json']));
-    expect(node.status.conditions.find((c: any) => c.type === 'Ready')?.status).toBe('True');
-  }, 30_000, 250).catch((err) => { throw new Error(`${err}\nagent:\n${agent?.output}`); });
-  await k().ok(['run', 'box', `--image=${image}`, '--', 'sh', '-c', BOX_SCRIPT]);
-  await k().ok(['run', 'crashy', `--image=${image}`, '--', 'sh', '-c', 'echo "run at $(date +%s)"; sleep 2; exit 1']);
+  await k().ok(['run', 'box', `--image=${d.image}`, '--', 'sh', '-c', BOX_SCRIPT]);
+  await k().ok(['run', 'crashy', `--image=${d.image}`, '--', 'sh', '-c', 'echo "run at $(date +%s)"; sleep 2; exit 1']);
   await k().ok(['expose', 'pod', 'box', '--port=80', '--target-port=8080', '--name=boxsvc']);
   await running('box');
-}, 300_000);
+}, 120_000);
 
-afterAll(async () => {
-  await agent?.stop();
-  const ids = (await docker('ps', '-aq', '--filter', `label=skiff.dev/profile=${profile}`)).split('\n').filter(Boolean);
-  if (ids.length) await docker('rm', '-f', ...ids);
-  await driver.removeProfile(profile);
-  rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the kubelet server', () => {
   it('reports its port in the Node status', async () => {
@@ -150,7 +123,7 @@ describe.each(['1.32', '1.27'] as const)('kubectl %s', (v) => {
 
   it('runs a pod with stdin attached (kubectl run -i --rm), taking its exit code from the pod', async () => {
     const name = `run-${v.replace('.', '')}`;
-    const r = await k(v).run(['run', '-i', '--rm', name, `--image=${image}`, '--restart=Never', '--', 'sh'], { stdin: 'echo "from $((40 + 2))"\nexit 3\n', timeoutMs: 60_000 });
+    const r = await k(v).run(['run', '-i', '--rm', name, `--image=${d.image}`, '--restart=Never', '--', 'sh'], { stdin: 'echo "from $((40 + 2))"\nexit 3\n', timeoutMs: 60_000 });
     expect(r.code).toBe(3);
     // Once: an attach that reported failure would make kubectl print the logs a second time.
     expect(r.stdout.match(/from 42/g)).toEqual(['from 42']);
@@ -218,8 +191,8 @@ describe('errors', () => {
     await k().ok(['apply', '-f', '-'], { stdin: JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pair' },
       spec: { containers: [
-        { name: 'a', image, command: ['sh', '-c', 'echo from-a; sleep 3600'] },
-        { name: 'b', image, command: ['sh', '-c', 'echo from-b; sleep 3600'] },
+        { name: 'a', image: d.image, command: ['sh', '-c', 'echo from-a; sleep 3600'] },
+        { name: 'b', image: d.image, command: ['sh', '-c', 'echo from-b; sleep 3600'] },
       ] },
     }) });
     await running('pair');
