@@ -5,7 +5,7 @@
 // result that changes asks for a pod sync, which updates readiness or kills a failed container.
 import type { KubeObject } from '../api/types.js';
 import type { EventRecorder } from '../client/types.js';
-import type { FakeClock } from './fake/runtime.js';
+import { realClock, type Clock } from './clock.js';
 import { runProbe, type ProbeOutcome, type ProbeTarget } from './probehandlers.js';
 import type { Json } from './podstatus.js';
 import type { Prober, ProbeResult } from './prober.js';
@@ -26,7 +26,7 @@ export interface ProbeManagerDeps {
   recorder?: EventRecorder;
   /** A cached result changed: the pod needs a sync. */
   onChange(podUid: string): void;
-  clock?: FakeClock;
+  clock?: Clock;
   /** Runs one probe (tests count and script them). */
   run?: (probe: Json, target: ProbeTarget) => Promise<ProbeOutcome>;
 }
@@ -66,19 +66,11 @@ interface Worker {
 
 export class ProbeManager implements Prober {
   private readonly workers = new Map<string, Worker>();
-  private readonly clock: FakeClock;
+  private readonly clock: Clock;
   private readonly run: (probe: Json, target: ProbeTarget) => Promise<ProbeOutcome>;
 
   constructor(private readonly deps: ProbeManagerDeps) {
-    this.clock = deps.clock ?? {
-      now: () => Date.now(),
-      setTimeout: (fn, ms) => {
-        const t = setTimeout(fn, ms);
-        t.unref?.();
-        return t;
-      },
-      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-    };
+    this.clock = deps.clock ?? realClock;
     this.run = deps.run ?? runProbe;
   }
 

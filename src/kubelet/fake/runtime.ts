@@ -15,6 +15,7 @@ import {
 import type { ExecRequest, LogRequest, StdioRequest, StdioStreams } from '../runtime.js';
 import { Readable } from 'node:stream';
 import { behaviorOf } from './behavior.js';
+import { realClock, type Clock } from '../clock.js';
 
 export const FAKE_RUNTIME_VERSION = 'fake://0.1';
 
@@ -22,21 +23,7 @@ export const FAKE_RUNTIME_VERSION = 'fake://0.1';
 const KILLED_EXIT_CODE = 137;
 
 /** A clock the tests can drive. */
-export interface FakeClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const realClock: FakeClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+export type FakeClock = Clock;
 
 interface Container {
   status: RuntimeContainer;
