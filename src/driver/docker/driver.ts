@@ -227,6 +227,8 @@ function containerOptions(spec: NodeSpec, net: NetworkInfo, ip: string, labels: 
       Memory: spec.memoryBytes,
       // docker-init reaps zombies and forwards signals, which a Node.js PID 1 does not.
       Init: true,
+      // A node process that crashes comes back once by itself (kind's policy); `skiff stop` is no failure.
+      RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 1 },
       NetworkMode: net.name,
     },
     NetworkingConfig: {
