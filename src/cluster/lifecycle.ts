@@ -85,7 +85,7 @@ const START_STEPS: Step[] = [
   { id: 'boot', title: 'Starting the control plane', run: bootNode },
   { id: 'kubeconfig', title: 'Configuring kubectl', run: configureKubectl },
   { id: 'workers', title: 'Starting the worker nodes', run: startWorkers },
-  { id: 'ready', title: 'Waiting for the nodes to be Ready', run: waitReady },
+  { id: 'ready', title: 'Waiting for the nodes and system pods to be Ready', run: waitReady },
 ];
 
 async function createOrFindNode(ctx: StartContext): Promise<void> {
@@ -208,7 +208,9 @@ async function waitReady(ctx: StartContext): Promise<void> {
   if (ctx.options.wait === false) return;
   const client = new ApiClient({ server: ctx.server!, caPem: ctx.kubeconfig!.caPem, token: ctx.kubeconfig!.token, userAgent: 'skiff' });
   try {
-    await waitNodesReady(client, [controlPlaneName(ctx.options.profile), ...ctx.workers.map((w) => w.name)], ctx.options.waitTimeoutMs ?? 60_000);
+    const nodes = [controlPlaneName(ctx.options.profile), ...ctx.workers.map((w) => w.name)];
+    await waitNodesReady(client, nodes, ctx.options.waitTimeoutMs ?? 60_000);
+    await waitSystemPods(client, nodes, ctx.options.waitTimeoutMs ?? 60_000);
   } finally {
     client.close();
   }
@@ -221,6 +223,24 @@ export async function waitNodesReady(client: ApiClient, names: string[], timeout
     const ready = (name: string) => ((list.items.find((n) => n.metadata.name === name)?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [])
       .some((c) => c.type === 'Ready' && c.status === 'True');
     return names.every(ready) || undefined;
+  });
+}
+
+const CONTROL_PLANE_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+
+/**
+ * minikube's `--wait` default (apiserver, system_pods): the control plane's mirror pods on the
+ * first node and a kube-proxy on every node are Running, so `kubectl get pods -n kube-system`
+ * shows them the moment start returns.
+ */
+export async function waitSystemPods(client: ApiClient, nodes: string[], timeoutMs: number): Promise<void> {
+  await poll('the kube-system pods to run', timeoutMs, async () => {
+    const pods = (await client.list(Resources.pods, 'kube-system')).items;
+    const running = (labels: Record<string, string>, node: string) => pods.some((p) =>
+      (p.spec as { nodeName?: string } | undefined)?.nodeName === node && (p.status as { phase?: string } | undefined)?.phase === 'Running' &&
+      Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
+    const controlPlane = CONTROL_PLANE_COMPONENTS.every((component) => running({ component }, nodes[0]!));
+    return (controlPlane && nodes.every((node) => running({ 'k8s-app': 'kube-proxy' }, node))) || undefined;
   });
 }
 

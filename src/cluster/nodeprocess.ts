@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ContainerEngine } from '../driver/engine.js';
 import { NODE_STATE_DIR } from '../driver/driver.js';
 import { ApiClient } from '../client/client.js';
-import { runAgent, type RunningAgent } from '../kubelet/agent.js';
+import { runAgent } from '../kubelet/agent.js';
 import { MirrorPods } from '../kubelet/mirrorpods.js';
 import { IpAddressManager, KubeProxy } from '../proxy/index.js';
 import { defaultNodeIp } from '../kubelet/node.js';
@@ -62,29 +62,32 @@ export async function runNodeProcess(o: NodeProcessOptions): Promise<RunningNode
   const handed = process.env[NODE_KUBECONFIG_ENV];
   if (o.role === 'worker' && handed) writeFileSync(NODE_KUBECONFIG, Buffer.from(handed, 'base64'), { mode: 0o600 });
   if (!existsSync(NODE_KUBECONFIG)) throw new Error(`no node credential at ${NODE_KUBECONFIG}`);
-  let agent: RunningAgent;
-  try {
-    agent = await runAgent({
-      kubeconfig: NODE_KUBECONFIG,
-      nodeName: o.name,
-      runtime: 'docker',
-      docker: { engine: o.engine, profile: o.profile, network: o.network, sandboxImage: o.sandboxImage, nodeContainerId: o.name, clusterDns: o.clusterDns },
-      clusterCidr: o.clusterCidr,
-      nodeIp: ip,
-      cpu: o.cpu,
-      memory: o.memory,
-      labels: o.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {},
-      log: o.log,
-    });
-  } catch (err) {
+  // The agent and kube-proxy only share the API server: they start side by side (the agent's
+  // registration waits to be sure of its pod range), and a failure of either stops both.
+  const agentStarting = runAgent({
+    kubeconfig: NODE_KUBECONFIG,
+    nodeName: o.name,
+    runtime: 'docker',
+    docker: { engine: o.engine, profile: o.profile, network: o.network, sandboxImage: o.sandboxImage, nodeContainerId: o.name, clusterDns: o.clusterDns },
+    clusterCidr: o.clusterCidr,
+    nodeIp: ip,
+    cpu: o.cpu,
+    memory: o.memory,
+    labels: o.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {},
+    log: o.log,
+  });
+  const proxyStarting = startProxy(o, controlPlane !== undefined);
+  const [agent, proxy] = await Promise.allSettled([agentStarting, proxyStarting]);
+  if (agent.status === 'rejected' || proxy.status === 'rejected') {
+    if (proxy.status === 'fulfilled') await proxy.value.stop();
+    if (agent.status === 'fulfilled') await agent.value.stop();
     await controlPlane?.stop();
-    throw err;
+    throw agent.status === 'rejected' ? agent.reason : (proxy as PromiseRejectedResult).reason;
   }
-  const proxy = await startProxy(o, controlPlane !== undefined);
   return {
     async stop() {
-      await proxy.stop();
-      await agent.stop();
+      await proxy.value.stop();
+      await agent.value.stop();
       await controlPlane?.stop();
     },
   };

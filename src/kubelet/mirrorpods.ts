@@ -135,7 +135,7 @@ export class MirrorPods {
       this.running = this.sync().catch((err) => this.log(`mirror pods: ${(err as Error).message}`)).finally(() => {
         // Until every mirror pod exists (the Node may not have registered yet), look again soon.
         const settled = this.created.size === this.config.components.length;
-        if (!this.stopped) this.timer = setTimeout(tick, settled ? this.config.intervalMs ?? 10_000 : 500);
+        if (!this.stopped) this.timer = setTimeout(tick, settled ? this.config.intervalMs ?? 10_000 : 100);
       });
     };
     tick();
