@@ -132,6 +132,27 @@ export interface ContainerEngine {
    * mounts part of the volume (subPath), on engines that have no volume subpath option.
    */
   volumePath(name: string): Promise<string>;
+  /**
+   * One sample of a running container's resource usage (docker stats --no-stream, without the
+   * engine's second sample); undefined when the container is missing or not running.
+   */
+  stats(id: string): Promise<EngineStats | undefined>;
+}
+
+/** A container's cumulative CPU time and current memory, as the engine read them from its cgroup. */
+export interface EngineStats {
+  /** When the engine read them (RFC 3339 with nanoseconds). */
+  time: string;
+  /** CPU time used since the container started, all cores (cpuacct.usage; cpu.stat usage_usec). */
+  cpuUsageCoreNanoSeconds: number;
+  memory: {
+    usageBytes: number;
+    /** Usage less the inactive file cache: what the kernel cannot easily reclaim (cadvisor's). */
+    workingSetBytes: number;
+    rssBytes?: number;
+    pageFaults?: number;
+    majorPageFaults?: number;
+  };
 }
 
 /** An exec that outlived its timeout (the probe then fails with "command … timed out"). */

@@ -24,6 +24,7 @@ import { DockerRuntime, type DockerRuntimeOptions } from './docker/runtime.js';
 import { ApiPodObjects } from './podobjects.js';
 import { ProbeManager } from './probemanager.js';
 import { FakeProber, type Prober } from './prober.js';
+import { processUsage, RuntimeSummaryProvider, type SummaryProvider } from './stats/summary.js';
 import type { Runtime } from './runtime.js';
 
 export type { Taint } from './node.js';
@@ -134,6 +135,9 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
 
   // The kubelet server comes first: every Node reports its port at registration.
   const units = new Map<string, NodeUnit>();
+  // Set once the node's runtime exists (before any request can reach the server: the Node that
+  // names its port is registered after).
+  let stats: SummaryProvider | undefined;
   const server = new KubeletServer({
     port: options.kubeletPort ?? KUBELET_PORT,
     clientCaPem: options.clientCaPem ?? clientCaOf(options.kubeconfig),
@@ -144,6 +148,7 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
       const unit = typeof nodeName === 'string' ? units.get(nodeName) : undefined;
       return pod && unit ? { pod, runtime: unit.runtime } : undefined;
     },
+    stats: names.length === 1 ? { summary: () => (stats ? stats.summary() : Promise.reject(new Error('the node is not registered yet'))) } : undefined,
     log,
   });
   let kubeletPort: number;
@@ -164,6 +169,12 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
     const reporter = new NodeReporter({ client, config, nodes: nodesInformer, recorder, log });
     const lease = new LeaseRenewer({ client, nodeName: name, nodeUid: () => reporter.uid, log });
     units.set(name, { name, config, reporter, lease, runtime });
+  }
+  // One kubelet server cannot tell hollow nodes apart: stats are served for a single node only.
+  // The node's own usage is the node container's when the runtime measures it (the agent runs in
+  // one), else the agent process's own.
+  if (names.length === 1) {
+    stats = new RuntimeSummaryProvider({ nodeName: names[0]!, runtime: units.get(names[0]!)!.runtime, startTime: Date.now() - process.uptime() * 1000, ownUsage: processUsage });
   }
 
   await registerAll(units, nodesInformer, options, client);

@@ -153,6 +153,30 @@ export interface Runtime {
   attach(containerId: string, request: StdioRequest): Promise<StdioStreams>;
   /** The container's output, stdout and stderr interleaved (kubectl logs; CRI's log file). */
   logs(containerId: string, options: LogRequest): Promise<Readable>;
+  /**
+   * One sample of a running container's (or a sandbox's) resource usage (CRI ContainerStats);
+   * undefined when the runtime has none for it: a hollow container, or one that stopped.
+   */
+  containerStats(containerId: string): Promise<ResourceSample | undefined>;
+  /**
+   * The node's own usage outside its pods (the node container's: the agent, kube-proxy, a control
+   * plane); undefined when the runtime cannot measure it.
+   */
+  nodeStats?(): Promise<ResourceSample | undefined>;
+}
+
+/** Cumulative CPU time and current memory of one cgroup, read at `time` (cadvisor's ContainerStats). */
+export interface ResourceSample {
+  /** RFC 3339 (nanoseconds allowed). */
+  time: string;
+  cpuUsageCoreNanoSeconds: number;
+  memory: {
+    usageBytes: number;
+    workingSetBytes: number;
+    rssBytes?: number;
+    pageFaults?: number;
+    majorPageFaults?: number;
+  };
 }
 
 /** Which of the process's stdio the client wants. */

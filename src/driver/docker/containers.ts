@@ -5,7 +5,8 @@ import { pack } from 'tar-stream';
 import { ExecTimeoutError, type ContainerEngine, type ContainerSpec, type EngineContainer, type EngineEvent, type ExecResult, type FileEntry } from '../engine.js';
 import { call, isNotFound, statusOf, wrap } from './engine.js';
 import { attachStreams, containerLogs, execStreams } from './streams.js';
-import type { EngineAttachOptions, EngineExecOptions, EngineLogOptions, EngineStreams } from '../engine.js';
+import { fromStatsJson, type DockerStatsJson } from './stats.js';
+import type { EngineAttachOptions, EngineExecOptions, EngineLogOptions, EngineStats, EngineStreams } from '../engine.js';
 import type { Readable } from 'node:stream';
 
 /** Docker's zero time, which it reports for "never started" or "still running". */
@@ -188,6 +189,18 @@ export class DockerContainerEngine implements ContainerEngine {
 
   logs(id: string, options: EngineLogOptions): Promise<Readable> {
     return containerLogs(this.docker, id, options);
+  }
+
+  async stats(id: string): Promise<EngineStats | undefined> {
+    try {
+      // one-shot: the engine answers at once instead of waiting a second for a second sample
+      // (precpu_stats); the kubelet keeps its own previous sample for rates.
+      const raw = await this.docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false });
+      return fromStatsJson(raw as unknown as DockerStatsJson);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw wrap(`read the stats of container ${id.slice(0, 12)}`, err);
+    }
   }
 
   watch(labels: Record<string, string>, onEvent: (event: EngineEvent) => void): () => void {

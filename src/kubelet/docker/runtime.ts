@@ -12,6 +12,7 @@ import {
   type PodVolume,
   type VolumeFile,
   type PulledImage,
+  type ResourceSample,
   type Runtime,
   type RuntimeContainer,
   type RuntimeSandbox,
@@ -295,6 +296,19 @@ export class DockerRuntime implements Runtime {
 
   logs(containerId: string, options: LogRequest): Promise<Readable> {
     return this.o.engine.logs(engineId(containerId), { follow: options.follow, tail: options.tailLines, since: options.since, timestamps: options.timestamps });
+  }
+
+  containerStats(containerId: string): Promise<ResourceSample | undefined> {
+    return this.o.engine.stats(engineId(containerId));
+  }
+
+  /**
+   * The node container's own cgroup, as the engine reads it: the agent, kube-proxy and a control
+   * plane run in it, while the pods are its siblings on the engine. Undefined when the agent does
+   * not run in a node container (`skiff agent` started on a host).
+   */
+  nodeStats(): Promise<ResourceSample | undefined> {
+    return this.o.engine.stats(this.o.nodeContainerId);
   }
 
   async close(): Promise<void> {

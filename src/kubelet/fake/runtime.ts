@@ -7,6 +7,7 @@ import {
   type ContainerConfig,
   type ContainerEvent,
   type PulledImage,
+  type ResourceSample,
   type Runtime,
   type RuntimeContainer,
   type RuntimeSandbox,
@@ -157,6 +158,11 @@ export class FakeRuntime implements Runtime {
   /** A hollow container printed nothing. */
   async logs(_containerId: string, _options: LogRequest): Promise<Readable> {
     return Readable.from([]);
+  }
+
+  /** Hollow containers run no process: there is nothing to measure (kubemark's report none either). */
+  async containerStats(_containerId: string): Promise<ResourceSample | undefined> {
+    return undefined;
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import type { KubeObject } from '../../api/types.js';
 import { createCa, signLeaf, type KeyPairPem } from '../../apiserver/pki.js';
 import type { Runtime, StdioStreams } from '../runtime.js';
 import { KubeletServer } from './server.js';
+import type { Summary } from '../stats/summary.js';
 import { controlFrame, dataFrame, encodeHeaderBlock, FrameType, parseFrames, FLAG_FIN, type Frame } from './spdy.js';
 import { SPDY3_DICTIONARY as DICTIONARY } from './spdy-dictionary.js';
 
@@ -38,6 +39,8 @@ const runtime = {
 } as unknown as Runtime;
 
 let mirror = false;
+/** The node's stats as the server's provider hands them out; a string makes the provider fail. */
+let stats: Summary | string = { node: { nodeName: 'n1', startTime: Date.parse('2026-12-06T20:00:00Z'), cpu: { time: 1796590000123, usageCoreNanoSeconds: 2_500_000_000 } }, pods: [] };
 
 function pod(): KubeObject {
   return {
@@ -52,7 +55,12 @@ beforeAll(async () => {
   apiserver = await signLeaf(ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' });
   stranger = await signLeaf(ca, { commonName: 'bob', usage: 'client' });
   foreign = await signLeaf(await createCa('other'), { commonName: 'kube-apiserver-kubelet-client', usage: 'client' });
-  server = new KubeletServer({ port: 0, host: '127.0.0.1', clientCaPem: ca.cert, names: ['127.0.0.1'], lookup: (ns, name) => (ns === 'default' && name === 'web' ? { pod: pod(), runtime } : undefined) });
+  server = new KubeletServer({ port: 0, host: '127.0.0.1', clientCaPem: ca.cert, names: ['127.0.0.1'], lookup: (ns, name) => (ns === 'default' && name === 'web' ? { pod: pod(), runtime } : undefined),
+    stats: { summary: async () => {
+      if (typeof stats === 'string') throw new Error(stats);
+      return stats;
+    } },
+  });
   await server.start();
   echo = createTcpServer({ allowHalfOpen: true }, (s) => s.pipe(s));
   await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
@@ -65,10 +73,15 @@ afterAll(async () => {
 });
 
 function get(path: string, credential?: KeyPairPem): Promise<{ code: number; body: string }> {
+  return getTyped(path, credential).then(({ code, body }) => ({ code, body }));
+}
+
+/** `get`, with the response's Content-Type. */
+function getTyped(path: string, credential?: KeyPairPem): Promise<{ code: number; body: string; type?: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest({ host: '127.0.0.1', port: server.port, path, rejectUnauthorized: false, ...(credential ?? {}) }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ code: res.statusCode ?? 0, body, type: res.headers['content-type'] }));
     });
     req.on('error', reject);
     req.end();
@@ -81,6 +94,55 @@ describe('authentication', () => {
     expect(await get('/containerLogs/default/web/c', stranger)).toMatchObject({ code: 403, body: expect.stringContaining('user=bob') });
     expect((await get('/containerLogs/default/web/c', foreign)).code).toBe(401);
     expect((await get('/containerLogs/default/web/c')).code).toBe(401);
+  });
+});
+
+describe('node stats', () => {
+  it('serves /stats/summary as v1alpha1 JSON and /metrics/resource as Prometheus text, to the API server only', async () => {
+    const summary = await get('/stats/summary', apiserver);
+    expect(summary.code).toBe(200);
+    expect(JSON.parse(summary.body)).toEqual({ node: { nodeName: 'n1', startTime: '2026-12-06T20:00:00Z', cpu: { time: '2026-12-06T20:46:40Z', usageCoreNanoSeconds: 2_500_000_000 } }, pods: [] });
+    const metrics = await getTyped('/metrics/resource', apiserver);
+    expect(metrics.code).toBe(200);
+    expect(metrics.type).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(metrics.body).toContain('\nnode_cpu_usage_seconds_total 2.5 1796590000123\n');
+    expect((await get('/metrics/resource', stranger)).code).toBe(403);
+    expect((await get('/stats/summary')).code).toBe(401);
+  });
+
+  it('answers 404 where the process runs several hollow nodes (no provider), and 405 to a POST', async () => {
+    const several = new KubeletServer({ port: 0, host: '127.0.0.1', clientCaPem: ca.cert, names: ['127.0.0.1'], lookup: () => undefined });
+    const port = await several.start();
+    try {
+      const code = await new Promise<number>((resolve, reject) => {
+        httpsRequest({ host: '127.0.0.1', port, path: '/metrics/resource', rejectUnauthorized: false, ...apiserver }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject).end();
+      });
+      expect(code).toBe(404);
+    } finally {
+      await several.stop();
+    }
+    const post = await new Promise<number>((resolve, reject) => {
+      httpsRequest({ host: '127.0.0.1', port: server.port, path: '/stats/summary', method: 'POST', rejectUnauthorized: false, ...apiserver }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject).end();
+    });
+    expect(post).toBe(405);
+  });
+
+  it('reports a failed scrape as resource_scrape_error 1, and a failed summary as a 500', async () => {
+    stats = 'engine went away';
+    try {
+      const metrics = await get('/metrics/resource', apiserver);
+      expect(metrics.code).toBe(200);
+      expect(metrics.body).toMatch(/^# HELP resource_scrape_error .*\n# TYPE resource_scrape_error gauge\nresource_scrape_error 1\n$/);
+      expect(await get('/stats/summary', apiserver)).toMatchObject({ code: 500, body: expect.stringContaining('engine went away') });
+    } finally {
+      stats = { node: { nodeName: 'n1', startTime: 0 }, pods: [] };
+    }
   });
 });
 

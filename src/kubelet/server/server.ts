@@ -1,5 +1,6 @@
 // The kubelet's HTTPS server (pkg/kubelet/server/server.go, trimmed to what the API server calls):
-// container logs, exec, attach and port-forward for the pods of every node this process runs.
+// container logs, exec, attach and port-forward for the pods of every node this process runs, and
+// the node's stats (/stats/summary, /metrics/resource) when it runs one.
 // One server per agent process; its port is each Node's status.daemonEndpoints.kubeletEndpoint.
 //
 // Only the API server may call it: a client certificate signed by the cluster CA whose subject is
@@ -20,6 +21,8 @@ import { KubeletHttpError, parseCommand, parseLogQuery, parsePorts, parseRoute, 
 import { PORT_FORWARD_PROTOCOL, servePortForward, serveWebSocketPortForward, TUNNELED_PORT_FORWARD_PROTOCOL, WEBSOCKET_PORT_FORWARD_PROTOCOLS } from './portforward.js';
 import { headerList, negotiate, serveStdio, SPDY_PROTOCOLS, spdyStdio, StreamProtocol, websocketStdio, WEBSOCKET_PROTOCOLS, type RemoteStdio } from './remotecommand.js';
 import { SpdySession } from './spdy.js';
+import { PROMETHEUS_TEXT, renderResourceMetrics } from '../stats/resourcemetrics.js';
+import { summaryJson, type SummaryProvider } from '../stats/summary.js';
 
 
 /** A pod this process runs, and the runtime of its node. */
@@ -37,6 +40,11 @@ export interface KubeletServerOptions {
   /** Names and IPs for the self-signed serving certificate. */
   names: string[];
   lookup(namespace: string, name: string): StreamingPod | undefined;
+  /**
+   * The node's stats (/stats/summary, /metrics/resource); absent when the process runs several
+   * hollow nodes behind this one server, which could not tell whose stats a request wants.
+   */
+  stats?: SummaryProvider;
   log?: (message: string) => void;
 }
 
@@ -122,6 +130,12 @@ export class KubeletServer {
         res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
         return;
       }
+      // Upstream authorizes these as nodes/stats and nodes/metrics for its webhook; here the API
+      // server's nodes/proxy check decided already, and the client certificate was checked above.
+      if (url.pathname === '/stats/summary' || url.pathname === '/metrics/resource') {
+        await this.stats(req, url.pathname, res);
+        return;
+      }
       const route = parseRoute(url.pathname);
       if (!route) throw new KubeletHttpError(404, '404 page not found');
       if (route.kind !== 'containerLogs') throw new KubeletHttpError(400, 'Upgrade request required');
@@ -135,6 +149,28 @@ export class KubeletServer {
       if (e.code === 500) this.log(`${req.method} ${req.url}: ${e.message}`);
       res.writeHead(e.code, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }).end(e.message);
     }
+  }
+
+  private async stats(req: IncomingMessage, path: string, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new KubeletHttpError(405, `${req.method ?? ''} is not allowed on ${path}`);
+    const provider = this.o.stats;
+    if (!provider) throw new KubeletHttpError(404, 'this agent runs several nodes behind one kubelet server: it serves no node stats');
+    if (path === '/stats/summary') {
+      let body: string;
+      try {
+        body = JSON.stringify(summaryJson(await provider.summary()), null, 2);
+      } catch (err) {
+        throw new KubeletHttpError(500, `failed to get node info: ${(err as Error).message}`);
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
+      return;
+    }
+    // A failed scrape is still a 200, with resource_scrape_error 1 (CollectWithStability).
+    const summary = await provider.summary().catch((err: Error) => {
+      this.log(`resource metrics: ${err.message}`);
+      return undefined;
+    });
+    res.writeHead(200, { 'Content-Type': PROMETHEUS_TEXT }).end(renderResourceMetrics(summary));
   }
 
   private target(namespace: string, name: string): StreamingPod {
@@ -293,7 +329,7 @@ function ownContainer(runtime: Runtime, pod: KubeObject, container: string, id: 
   throw new KubeletHttpError(500, `container not found ("${container}")`);
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 500: 'Internal Server Error' };
 const STATUS_REASONS: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 500: 'InternalError' };
 
 /**
