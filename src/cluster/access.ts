@@ -8,7 +8,7 @@ import { ExitCode, UserError } from './errors.js';
 import { ApiClient } from '../client/client.js';
 import type { Driver, Node } from '../driver/driver.js';
 import { kubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
-import { ADMIN_KUBECONFIG, API_SERVER_PORT } from './nodeprocess.js';
+import { ADMIN_KUBECONFIG, API_SERVER_PORT } from './nodeconsts.js';
 import { loadProfile, profileDir, profileExists, saveProfile } from './profiles.js';
 
 export interface AdminCredential {

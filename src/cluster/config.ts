@@ -3,6 +3,7 @@
 // addons as a list), so `start` reads them with no second parser.
 import { join } from 'node:path';
 import Conf from 'conf';
+import { CONFIG_KEY_DESCRIPTIONS as D, type ConfigKey } from './configkeys.js';
 import { ExitCode, UserError } from './errors.js';
 import { profileNameProblem, skiffHome } from './profiles.js';
 
@@ -65,29 +66,30 @@ function addonList(raw: string): string[] {
   return [...new Set(names)];
 }
 
+// Every key of configkeys.ts, no other (satisfies checks both): `skiff config --help` lists those.
 export const CONFIG_KEYS: Record<string, KeySpec> = {
-  cpus: { description: 'CPUs for each node (whole number, at least 1)', parse: intAtLeast('cpus', 1) },
-  memory: { description: 'memory for each node: 4g, 4096mb or MiB', parse: size('memory') },
-  'disk-size': { description: 'disk size for each node: 20g, 20480mb or MiB', parse: size('disk-size') },
-  nodes: { description: 'number of nodes `start` creates (at least 1)', parse: intAtLeast('nodes', 1) },
+  cpus: { description: D.cpus, parse: intAtLeast('cpus', 1) },
+  memory: { description: D.memory, parse: size('memory') },
+  'disk-size': { description: D['disk-size'], parse: size('disk-size') },
+  nodes: { description: D.nodes, parse: intAtLeast('nodes', 1) },
   driver: {
-    description: 'the driver that makes nodes (docker)',
+    description: D.driver,
     parse: (raw) => {
       if (raw.trim() !== 'docker') throw bad('driver', raw, '"docker", the only driver skiff has');
       return 'docker';
     },
   },
-  'kubernetes-version': { description: 'Kubernetes version to report (v1.32.0, stable)', parse: parseKubernetesVersion },
+  'kubernetes-version': { description: D['kubernetes-version'], parse: parseKubernetesVersion },
   profile: {
-    description: 'profile commands use when -p is not given',
+    description: D.profile,
     parse: (raw) => {
       const problem = profileNameProblem(raw.trim());
       if (problem) throw bad('profile', raw, `a profile name (${problem})`);
       return raw.trim();
     },
   },
-  addons: { description: 'addons `start` enables, comma separated', parse: addonList },
-};
+  addons: { description: D.addons, parse: addonList },
+} satisfies Record<ConfigKey, KeySpec>;
 
 function validKeysHint(): string {
   return `valid keys: ${Object.keys(CONFIG_KEYS).join(', ')}`;

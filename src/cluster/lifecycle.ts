@@ -10,7 +10,7 @@ import { parseAdminKubeconfig, readNodeFile, saveAdminCredential } from './acces
 import { stopHostProxies } from './hostproxy.js';
 import { runStep, type EventSink } from './progress.js';
 import { mergeKubeconfig, removeFromKubeconfig } from './kubeconfig.js';
-import { ADMIN_KUBECONFIG, API_SERVER_PORT, NODE_KUBECONFIG, NODE_KUBECONFIG_ENV } from './nodeprocess.js';
+import { ADMIN_KUBECONFIG, API_SERVER_PORT, NODE_KUBECONFIG, NODE_KUBECONFIG_ENV } from './nodeconsts.js';
 import { deleteProfile, loadProfile, profileExists, saveProfile, type Profile, type StatusHint } from './profiles.js';
 
 export interface StartOptions {

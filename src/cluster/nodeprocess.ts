@@ -13,13 +13,10 @@ import { MirrorPods } from '../kubelet/mirrorpods.js';
 import { IpAddressManager, KubeProxy } from '../proxy/index.js';
 import { defaultNodeIp } from '../kubelet/node.js';
 import { startControlPlane, type RunningControlPlane } from './controlplane.js';
+import { ADMIN_KUBECONFIG, API_SERVER_PORT, NODE_KUBECONFIG, NODE_KUBECONFIG_ENV } from './nodeconsts.js';
 
-export const API_SERVER_PORT = 6443;
-/** Files the control-plane node leaves in its state volume for `skiff start` to read. */
-export const ADMIN_KUBECONFIG = join(NODE_STATE_DIR, 'admin.kubeconfig');
-export const NODE_KUBECONFIG = join(NODE_STATE_DIR, 'node.kubeconfig');
-/** The environment variable a worker container gets its node kubeconfig in (base64). */
-export const NODE_KUBECONFIG_ENV = 'SKIFF_NODE_KUBECONFIG';
+// Re-exported for what imported them from here; the host side imports nodeconsts.ts itself.
+export { ADMIN_KUBECONFIG, API_SERVER_PORT, NODE_KUBECONFIG, NODE_KUBECONFIG_ENV };
 
 export interface NodeProcessOptions {
   role: 'control-plane' | 'worker';

@@ -7,7 +7,7 @@ import type { Driver, Node } from '../driver/driver.js';
 import { ensureBuilt, prepareNodeImage, prepareSandboxImage } from '../driver/docker/nodeimage.js';
 import { connectCluster, readNodeFile } from './access.js';
 import { createWorker, waitNodesReady, workerName } from './lifecycle.js';
-import { NODE_KUBECONFIG } from './nodeprocess.js';
+import { NODE_KUBECONFIG } from './nodeconsts.js';
 import { loadProfile, profileExists, saveProfile } from './profiles.js';
 import { runStep, type EventSink } from './progress.js';
 

@@ -1,21 +1,11 @@
-// What the cluster commands share: the profile they act on, a reporter for progress on stderr,
-// and the Docker engine's own problems turned into the fix a user can act on.
-import { validateProfileName } from '../../cluster/profiles.js';
+// What the cluster commands' actions share: the profile they act on, a reporter for progress on
+// stderr, and the Docker engine's own problems turned into the fix a user can act on.
 import { DockerDriver } from '../../driver/docker/driver.js';
 import { DockerUnavailableError } from '../../driver/errors.js';
 import { ExitCode, UserError } from '../errors.js';
 import { chooseReporter, type Reporter } from '../output/index.js';
-import { activeProfileName } from './profile.js';
 
-export interface CommonFlags {
-  profile?: string;
-  output?: string;
-}
-
-/** The validated profile a command acts on (profileflag.ts's hook has already resolved -p). */
-export function profileOf(flags: CommonFlags): string {
-  return validateProfileName(flags.profile ?? activeProfileName());
-}
+export { profileOf, type CommonFlags } from './activeprofile.js';
 
 /** The Docker engine's own problems become the fix a user can act on (exit code 3). */
 export function asUserError(err: unknown): unknown {
