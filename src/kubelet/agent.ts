@@ -232,12 +232,18 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
     if (gone) syncer.remove(pod);
     else syncer.upsert(pod);
   };
+  // A restarted agent: the addresses of the pods still running are claimed before any pod syncs.
+  for (const unit of units.values()) await unit.syncer!.reserveRunningSandboxes();
   podsInformer.addEventHandler({
     add: (p) => route(p, false),
     update: (_old, p) => route(p, false),
     delete: (p) => route(p, true),
   });
   await podsInformer.start();
+  // Every pod bound to the node is known now: what runs of the others is removed.
+  for (const unit of units.values()) {
+    unit.syncer!.removeOrphans().catch((err: unknown) => log(`remove orphaned pods of node ${unit.name}: ${errorText(err)}`));
+  }
 
   // Heartbeats, spread over their intervals so many nodes do not renew in lockstep.
   i = 0;

@@ -207,19 +207,22 @@ export class PodSyncer {
       return;
     }
     if (pod.metadata.deletionTimestamp) {
-      await this.terminate(pod, st);
+      await this.terminate(pod, st ?? (await this.adoptedForDeletion(pod)));
       return;
     }
     if (!st && isTerminalPhase(phaseOf(pod))) return; // finished before this agent started
-    const state = st ?? this.newState(pod);
+    const state = st ?? (await this.newState(pod));
     if (!state.finished) await this.runPod(pod, state);
     await this.writeStatus(pod, state);
   }
 
   // ---- pod lifecycle --------------------------------------------------------------------------
 
-  /** A pod seen for the first time: adopts what its status already says (a restarted agent). */
-  private newState(pod: KubeObject): PodState {
+  /**
+   * A pod seen for the first time: adopts what its status already says and what the runtime still
+   * runs of it (a restarted agent).
+   */
+  private async newState(pod: KubeObject): Promise<PodState> {
     const status = (pod.status ?? {}) as Json;
     const st: PodState = {
       uid: pod.metadata.uid!,
@@ -238,12 +241,102 @@ export class PodSyncer {
       const last = (s.lastState as Json | undefined)?.terminated as Json | undefined;
       st.records.set(String(s.name), { restartCount: Number(s.restartCount ?? 0), lastTerminated: last, ready: false, started: false });
     }
+    // A pod no agent started yet has nothing to adopt; runPodSandbox clears what a crash left.
+    if (typeof status.startTime === 'string') await this.adopt(pod, st);
     this.states.set(st.uid, st);
     return st;
   }
 
+  /**
+   * The kubelet's relist after a restart (kuberuntime's computePodActions): the pod's latest
+   * sandbox and, per container, its latest instance. A sandbox that still runs is kept with its
+   * containers and IP, restartCount continuing from the instance's attempt. A dead one is kept only
+   * as the record of what ran: its containers count as exited, so the next sync makes a new sandbox
+   * (attempt + 1) and restarts them (restartCount + 1).
+   */
+  private async adopt(pod: KubeObject, st: PodState): Promise<void> {
+    const runtime = this.deps.runtime;
+    const sandboxes = (await runtime.listPodSandboxes()).filter((s) => s.podUid === st.uid);
+    const sandbox = newest(sandboxes.filter((s) => s.state === 'ready')) ?? newest(sandboxes);
+    if (!sandbox) return;
+    // Dead: nothing of it may run on (a container could outlive its sandbox's network).
+    if (sandbox.state !== 'ready') await runtime.stopPodSandbox(sandbox.id);
+    st.sandbox = sandbox;
+    this.bySandbox.set(sandbox.id, st.uid);
+    if (sandbox.state === 'ready') st.ip = this.adoptIp(pod, st, sandbox);
+    const containers = await runtime.listContainers(sandbox.id);
+    // Created but never started (the agent died in between): nothing would ever start it.
+    const unstarted = containers.filter((c) => c.state === 'created');
+    await Promise.all(unstarted.map((c) => runtime.removeContainer(c.id)));
+    const started = containers.filter((c) => c.state !== 'created');
+    const specs = [...containersOf(pod, 'initContainers'), ...containersOf(pod, 'containers')];
+    for (const spec of specs) {
+      const name = String(spec.name);
+      const instances = started.filter((c) => c.name === name).sort((a, b) => a.attempt - b.attempt || a.createdAt.localeCompare(b.createdAt));
+      const latest = instances.at(-1);
+      if (!latest) continue;
+      const rec = this.record(st, name);
+      rec.current = latest;
+      rec.restartCount = latest.attempt;
+      const previous = instances.filter((c) => c.attempt === latest.attempt - 1 && c.state === 'exited').at(-1);
+      if (previous) rec.lastTerminated = terminatedState(previous);
+      // The kubelet reads the hash from the container's label; ours is taken to match the spec.
+      rec.specHash = containerHash(spec);
+    }
+    this.deps.log?.(`pod ${st.namespace}/${st.name}: adopted ${sandbox.state === 'ready' ? 'running' : 'dead'} sandbox ${sandbox.id.slice(0, 12)} with ${started.length} container(s)`);
+  }
+
+  /** A pod deleted while no agent ran: its state only when the runtime still holds some of it. */
+  private async adoptedForDeletion(pod: KubeObject): Promise<PodState | undefined> {
+    const st = await this.newState(pod);
+    if (st.sandbox) return st;
+    this.states.delete(st.uid);
+    return undefined;
+  }
+
+  /** The running sandbox's address, claimed in the node's IPAM so no other pod gets it. */
+  private adoptIp(pod: KubeObject, st: PodState, sandbox: RuntimeSandbox): string | undefined {
+    if (specOf(pod).hostNetwork === true) return this.deps.hostIP;
+    const previous = (pod.status as Json | undefined)?.podIP;
+    const ip = sandbox.ip || (typeof previous === 'string' ? previous : '');
+    if (!ip) return undefined;
+    if (cidrContains(this.deps.ips.cidr, ip) && !this.deps.ips.reserve(st.uid, ip)) {
+      this.deps.log?.(`pod ${st.namespace}/${st.name}: its address ${ip} is held by another pod`);
+    }
+    return ip;
+  }
+
+  /**
+   * Before the first sync of a restarted agent: the running sandboxes' addresses are claimed for
+   * their pods, so a new pod synced before them cannot be given one.
+   */
+  async reserveRunningSandboxes(): Promise<void> {
+    for (const s of await this.deps.runtime.listPodSandboxes()) {
+      if (s.state === 'ready' && s.ip && cidrContains(this.deps.ips.cidr, s.ip)) this.deps.ips.reserve(s.podUid, s.ip);
+    }
+  }
+
+  /**
+   * Once the pods bound to the node are known: sandboxes (and their containers) of pods that are
+   * not, deleted or moved while no agent ran, are stopped and removed (the kubelet's
+   * HandlePodCleanups), and their addresses freed.
+   */
+  async removeOrphans(): Promise<void> {
+    for (const s of await this.deps.runtime.listPodSandboxes()) {
+      if (this.has(s.podUid)) continue;
+      try {
+        await this.deps.runtime.stopPodSandbox(s.id);
+        await this.deps.runtime.removePodSandbox(s.id);
+        this.deps.log?.(`removed the sandbox of pod ${s.namespace}/${s.name} (${s.podUid}), which is no longer bound to this node`);
+      } catch (err) {
+        this.deps.log?.(`remove the orphaned sandbox of pod ${s.namespace}/${s.name}: ${errorText(err)}`);
+      }
+      if (!this.has(s.podUid)) this.deps.ips.release(s.podUid);
+    }
+  }
+
   private async runPod(pod: KubeObject, st: PodState): Promise<void> {
-    if (!st.sandbox) await this.startSandbox(pod, st);
+    if (st.sandbox?.state !== 'ready') await this.startSandbox(pod, st);
     await this.refresh(st);
     // Containers start only once their volumes hold their files (the pod stays ContainerCreating).
     if (!(await this.setUpVolumes(pod, st))) return;
@@ -314,6 +407,12 @@ export class PodSyncer {
 
   private async startSandbox(pod: KubeObject, st: PodState): Promise<void> {
     const ip = this.podIp(pod, st);
+    // A dead sandbox adopted after a restart: the new one replaces it (the runtime removes it).
+    const dead = st.sandbox;
+    if (dead) {
+      this.bySandbox.delete(dead.id);
+      st.sandbox = undefined;
+    }
     try {
       const sandbox = await this.deps.runtime.runPodSandbox({
         podUid: st.uid,
@@ -325,6 +424,7 @@ export class PodSyncer {
         hostNetwork: specOf(pod).hostNetwork === true,
         labels: pod.metadata.labels ?? {},
         volumes: st.volumes,
+        attempt: dead ? (dead.attempt ?? 0) + 1 : 0,
       });
       st.sandbox = sandbox;
       st.ip = sandbox.ip || ip;
@@ -673,6 +773,11 @@ export class PodSyncer {
 }
 
 export type { RuntimeContainer };
+
+/** The latest created of some sandboxes. */
+function newest(sandboxes: RuntimeSandbox[]): RuntimeSandbox | undefined {
+  return [...sandboxes].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+}
 
 /** spec.stdin, stdinOnce and tty, set only when asked for (kubectl run -it, attach -i). */
 function stdio(spec: Json): Pick<ContainerConfig, 'stdin' | 'stdinOnce' | 'tty'> {

@@ -17,6 +17,8 @@ export interface SandboxConfig {
   labels: Record<string, string>;
   /** The pod's volumes, made before the sandbox starts (runtimes without volumes ignore them). */
   volumes?: PodVolume[];
+  /** How many sandboxes of this pod ran before (CRI metadata.attempt); 0 when absent. */
+  attempt?: number;
 }
 
 /**
@@ -54,6 +56,8 @@ export interface RuntimeSandbox {
   ip: string;
   state: 'ready' | 'notready';
   createdAt: string;
+  /** CRI metadata.attempt, when the runtime records it. */
+  attempt?: number;
 }
 
 /** One container instance to create and start. */

@@ -24,8 +24,14 @@ export interface DockerAgentSuite {
   kubectl(version?: KubectlVersion): Kubectl;
   /** The busybox workload image (test/helpers/images.ts). */
   readonly image: string;
-  /** The agent's output so far, for failure messages. */
+  /** The agent's output so far (every agent process's, in order), for failure messages. */
   agentOutput(): string;
+  /** Kills the agent process (SIGKILL by PID, as a crash): its pod containers run on. */
+  killAgent(): Promise<void>;
+  /** Starts a new agent process with the same flags; resolves once it has registered the node. */
+  startAgent(): Promise<void>;
+  /** killAgent, then startAgent. */
+  restartAgent(): Promise<void>;
 }
 
 export function useDockerAgent(prefix: string): DockerAgentSuite {
@@ -36,7 +42,11 @@ export function useDockerAgent(prefix: string): DockerAgentSuite {
   const nodeKubeconfig = join(dir, 'node-kubeconfig');
   const suite = useControlPlane({ extraArgs: ['--node-kubeconfig-out', nodeKubeconfig] });
   let agent: AgentProcess | undefined;
+  let agentArgs: string[] = [];
+  let earlierOutput = '';
   let image = '';
+  const bootID = async (): Promise<string> =>
+    String(JSON.parse(await suite.kubectl('1.32').ok(['get', 'node', node, '-o', 'json'])).status?.nodeInfo?.bootID ?? '');
 
   beforeAll(async () => {
     await requireDocker(driver);
@@ -45,12 +55,13 @@ export function useDockerAgent(prefix: string): DockerAgentSuite {
     image = busybox;
     // Pods take /24s from the second /16 of the node range (10.101.0.0/16 for the first profile).
     const [a, b] = network.ipRange.split('.');
-    agent = new AgentProcess([
+    agentArgs = [
       '--kubeconfig', nodeKubeconfig, '--node-name', node, '--runtime', 'docker',
       '--profile', profile, '--sandbox-image', sandbox, '--cluster-cidr', `${a}.${Number(b) + 1}.0.0/16`,
       // Other e2e files run agents at the same time: the kubelet server takes any free port.
       '--kubelet-port', '0',
-    ]);
+    ];
+    agent = new AgentProcess(agentArgs);
     await eventually(async () => {
       const status = JSON.parse(await suite.kubectl('1.32').ok(['get', 'node', node, '-o', 'json'])).status;
       expect(status.conditions.find((c: { type: string }) => c.type === 'Ready')?.status).toBe('True');
@@ -73,6 +84,27 @@ export function useDockerAgent(prefix: string): DockerAgentSuite {
     get image() {
       return image;
     },
-    agentOutput: () => agent?.output ?? '',
+    agentOutput: () => earlierOutput + (agent?.output ?? ''),
+    killAgent,
+    startAgent,
+    async restartAgent() {
+      await killAgent();
+      await startAgent();
+    },
   };
+
+  async function killAgent(): Promise<void> {
+    await agent?.kill();
+    earlierOutput += `${agent?.output ?? ''}--- agent killed ---\n`;
+    agent = undefined;
+  }
+
+  async function startAgent(): Promise<void> {
+    const before = await bootID();
+    agent = new AgentProcess(agentArgs);
+    // Each agent process has its own bootID: the node shows the new one once it registered.
+    await eventually(async () => {
+      expect(await bootID()).not.toBe(before);
+    }, 30_000, 250).catch((err) => { throw new Error(`${err}\nagent:\n${agent?.output}`); });
+  }
 }

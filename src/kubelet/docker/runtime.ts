@@ -105,14 +105,16 @@ export class DockerRuntime implements Runtime {
 
   async runPodSandbox(config: SandboxConfig): Promise<RuntimeSandbox> {
     const domain = this.o.clusterDomain ?? 'cluster.local';
-    // Containers of this pod left by an agent that ran before (a node restart) hold its names and
-    // its address: the kubelet removes what it does not adopt.
+    // A new sandbox replaces every earlier one of the pod: the agent adopts a sandbox that still
+    // runs (it never asks for a new one then), so what is left here is dead (or was never reported
+    // to the API before a crash), and it holds the pod's names and address.
     const stale = await this.o.engine.list({ ...this.ownLabels, [LABELS.podUid]: config.podUid });
     await Promise.all(stale.map((c) => this.o.engine.remove(c.id)));
     const mounts = await this.createVolumes(config);
+    const attempt = config.attempt ?? 0;
     const id = await this.o.engine.create({
       mounts,
-      name: containerName('POD', config, 0),
+      name: containerName('POD', config, attempt),
       image: this.o.sandboxImage,
       env: [],
       init: true,
@@ -123,6 +125,7 @@ export class DockerRuntime implements Runtime {
         [LABELS.podName]: config.name,
         [LABELS.podNamespace]: config.namespace,
         [LABELS.container]: 'POD',
+        [LABELS.attempt]: String(attempt),
       },
       network: config.hostNetwork
         ? { mode: 'container', containerId: this.o.nodeContainerId }
@@ -141,7 +144,7 @@ export class DockerRuntime implements Runtime {
     const started = this.startSandbox(id, config);
     this.sandboxStarts.set(id, { started, pod: { name: config.name, namespace: config.namespace, podUid: config.podUid } });
     started.catch(() => {}).finally(() => this.sandboxStarts.delete(id));
-    return { id, podUid: config.podUid, namespace: config.namespace, name: config.name, ip: config.ip, state: 'ready', createdAt: new Date().toISOString() };
+    return { id, podUid: config.podUid, namespace: config.namespace, name: config.name, ip: config.ip, state: 'ready', createdAt: new Date().toISOString(), attempt };
   }
 
   private async startSandbox(id: string, config: SandboxConfig): Promise<EngineContainer> {
@@ -339,6 +342,7 @@ function toSandbox(c: EngineContainer, ip: string): RuntimeSandbox {
     ip: c.ip || ip,
     state: c.state === 'running' || c.state === 'paused' ? 'ready' : 'notready',
     createdAt: c.createdAt,
+    attempt: Number(c.labels[LABELS.attempt] ?? 0),
   };
 }
 

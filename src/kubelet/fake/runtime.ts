@@ -70,6 +70,7 @@ export class FakeRuntime implements Runtime {
       ip: config.ip,
       state: 'ready',
       createdAt: iso(this.clock.now()),
+      attempt: config.attempt ?? 0,
     };
     this.sandboxes.set(sandbox.id, sandbox);
     return { ...sandbox };
