@@ -110,6 +110,20 @@ describe('PodSyncer after an agent restart', () => {
     expect(restarted?.attempt).toBe(1);
   });
 
+  it('restarts an adopted container whose spec changed while no agent ran (the hash on the container)', async () => {
+    await startAgent();
+    const pod = await createPod('web');
+    const before = appStatus('web');
+    await killAgent();
+    // The API server changed the image meanwhile (a pod's image is mutable).
+    await client.update(Resources.pods, 'default', { ...pod, ...client.peek(Resources.pods, 'default', 'web')!, spec: { ...(pod.spec as Json), containers: [{ name: 'app', image: 'busybox:2', command: ['sleep', '3600'] }] } });
+    await startAgent();
+    const after = appStatus('web');
+    expect(after.containerID).not.toBe(before.containerID);
+    expect(after.image).toBe('busybox:2');
+    expect(after.restartCount).toBe(1);
+  });
+
   it('continues the restart count from the running instance\'s attempt', async () => {
     await startAgent();
     const pod = await createPod('flaky');

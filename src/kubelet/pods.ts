@@ -3,6 +3,7 @@
 // restarted per restartPolicy with crash-loop back-off — and writes pods/status when it changed.
 // Deleted pods are stopped, then removed from the API with gracePeriodSeconds=0 and a uid
 // precondition, as the kubelet's status manager does.
+import { createHash } from 'node:crypto';
 import type { KubeObject } from '../api/types.js';
 import { Resources } from '../client/resources.js';
 import type { Client, EventRecorder } from '../client/types.js';
@@ -109,9 +110,10 @@ function isTerminalPhase(phase: string): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
-/** What a spec change that forces a restart looks at (the kubelet hashes the whole container). */
+/** What a spec change that forces a restart looks at (the kubelet hashes the whole container); short, for a label. */
 function containerHash(spec: Json): string {
-  return canonical({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, envFrom: spec.envFrom, workingDir: spec.workingDir });
+  const fields = canonical({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, envFrom: spec.envFrom, workingDir: spec.workingDir });
+  return createHash('sha256').update(fields).digest('hex').slice(0, 16);
 }
 
 /** The literal env of a container (valueFrom is resolved by real runtimes later). */
@@ -280,8 +282,9 @@ export class PodSyncer {
       rec.restartCount = latest.attempt;
       const previous = instances.filter((c) => c.attempt === latest.attempt - 1 && c.state === 'exited').at(-1);
       if (previous) rec.lastTerminated = terminatedState(previous);
-      // The kubelet reads the hash from the container's label; ours is taken to match the spec.
-      rec.specHash = containerHash(spec);
+      // The hash the container was started with (its label): a spec changed while no agent ran
+      // restarts it, as the kubelet's computePodActions does. One without a label is taken to match.
+      rec.specHash = latest.specHash ?? containerHash(spec);
     }
     this.deps.log?.(`pod ${st.namespace}/${st.name}: adopted ${sandbox.state === 'ready' ? 'running' : 'dead'} sandbox ${sandbox.id.slice(0, 12)} with ${started.length} container(s)`);
   }
@@ -526,7 +529,7 @@ export class PodSyncer {
     const attempt = rec.current ? rec.restartCount + 1 : rec.restartCount;
     let config: ContainerConfig;
     try {
-      config = await this.containerConfig(pod, st, spec, image, attempt);
+      config = { ...(await this.containerConfig(pod, st, spec, image, attempt)), specHash: containerHash(spec) };
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       // The kubelet's CreateContainerConfigError: the container waits, and the sync tries again.

@@ -72,6 +72,8 @@ export interface ContainerConfig {
   workingDir?: string;
   /** How many instances of this container ran before (CRI metadata.attempt = restartCount). */
   attempt: number;
+  /** The hash of the spec it was made from, kept on the container (io.kubernetes.container.hash). */
+  specHash?: string;
   mounts?: VolumeMount[];
   /** limits.memory in bytes. */
   memoryBytes?: number;
@@ -98,6 +100,8 @@ export interface RuntimeContainer {
   sandboxId: string;
   name: string;
   attempt: number;
+  /** The spec hash it was started with, when the runtime keeps one (an adopting agent compares it). */
+  specHash?: string;
   image: string;
   /** The image's resolved reference (the pod status's imageID). */
   imageRef: string;

@@ -31,6 +31,7 @@ export const LABELS = {
   container: 'io.kubernetes.container.name',
   sandboxId: 'io.kubernetes.sandbox.id',
   attempt: 'io.kubernetes.container.restartCount',
+  specHash: 'io.kubernetes.container.hash',
   /** On volumes: the pod volume's name, and whether it lives with the pod or the node. */
   volume: 'skiff.dev/volume',
   volumeScope: 'skiff.dev/volume-scope',
@@ -249,6 +250,7 @@ export class DockerRuntime implements Runtime {
         [LABELS.container]: config.name,
         [LABELS.sandboxId]: sandboxId,
         [LABELS.attempt]: String(config.attempt),
+        ...(config.specHash ? { [LABELS.specHash]: config.specHash } : {}),
       },
       network: { mode: 'container', containerId: sandboxId },
     });
@@ -353,6 +355,7 @@ export function toContainer(c: EngineContainer, image?: string): RuntimeContaine
     sandboxId: c.labels[LABELS.sandboxId] ?? '',
     name: c.labels[LABELS.container] ?? c.name,
     attempt: Number(c.labels[LABELS.attempt] ?? 0),
+    ...(c.labels[LABELS.specHash] ? { specHash: c.labels[LABELS.specHash] } : {}),
     image: image ?? c.image,
     imageRef: c.imageId,
     state: c.state === 'exited' ? 'exited' : c.state === 'created' ? 'created' : 'running',

@@ -107,6 +107,7 @@ export class FakeRuntime implements Runtime {
         sandboxId,
         name: config.name,
         attempt: config.attempt,
+        ...(config.specHash ? { specHash: config.specHash } : {}),
         image: config.image,
         imageRef,
         state: 'running',
