@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useSkiffHome } from '../../test/helpers/skiffhome.js';
 import { ExitCode, UserError } from './errors.js';
 import {
   CONFIG_KEYS, configFilePath, formatConfigValue, getConfig, parseKubernetesVersion, parseSizeMiB, setConfig, unsetConfig, viewConfig,
@@ -17,15 +17,7 @@ function userError(fn: () => unknown): UserError {
   throw new Error('expected a UserError');
 }
 
-let home: string;
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'skiff-config-'));
-  process.env.SKIFF_HOME = home;
-});
-afterEach(() => {
-  delete process.env.SKIFF_HOME;
-  rmSync(home, { recursive: true, force: true });
-});
+const home = useSkiffHome('skiff-config-');
 
 describe('parseSizeMiB', () => {
   it('reads minikube/Docker sizes as binary units, bare numbers as MiB', () => {
@@ -60,7 +52,7 @@ describe('config set/get/unset/view', () => {
     expect(setConfig('cpus', '2')).toBe(2);
     expect(setConfig('addons', 'dashboard, metrics-server,dashboard')).toEqual(['dashboard', 'metrics-server']);
     expect(setConfig('kubernetes-version', '1.32.0')).toBe('v1.32.0');
-    expect(configFilePath()).toBe(join(home, 'config', 'config.json'));
+    expect(configFilePath()).toBe(join(home(), 'config', 'config.json'));
     expect(JSON.parse(readFileSync(configFilePath(), 'utf8'))).toEqual({
       memory: 4096, cpus: 2, addons: ['dashboard', 'metrics-server'], 'kubernetes-version': 'v1.32.0',
     });
@@ -104,7 +96,7 @@ describe('config set/get/unset/view', () => {
   });
 
   it('a corrupt file is configInvalid with the fix', () => {
-    mkdirSync(join(home, 'config'), { recursive: true });
+    mkdirSync(join(home(), 'config'), { recursive: true });
     writeFileSync(configFilePath(), '{oops');
     const err = userError(() => viewConfig());
     expect(err.exitCode).toBe(ExitCode.configInvalid);

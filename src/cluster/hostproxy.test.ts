@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useSkiffHome } from '../../test/helpers/skiffhome.js';
 import WebSocket, { WebSocketServer } from 'ws';
 import { isHostProxy, listenProxy, liveProxies, recordPath, sniff, writeRecord, type ProxyListener } from './hostproxy.js';
 
@@ -123,15 +122,7 @@ describe('the host proxy', () => {
 });
 
 describe('proxy records', () => {
-  let home: string;
-  beforeEach(() => {
-    home = mkdtempSync(join(tmpdir(), 'skiff-hostproxy-'));
-    process.env.SKIFF_HOME = home;
-  });
-  afterEach(() => {
-    delete process.env.SKIFF_HOME;
-    rmSync(home, { recursive: true, force: true });
-  });
+  useSkiffHome('skiff-hostproxy-');
 
   it('a live pid that is not a host proxy does not count, and its record is dropped', () => {
     expect(isHostProxy(process.pid)).toBe(false);

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useSkiffHome } from '../../test/helpers/skiffhome.js';
 import { ExitCode, UserError } from './errors.js';
 import {
   DEFAULT_PROFILE, deleteProfile, listProfiles, loadProfile, profileDir, profileExists, profileNameProblem, saveProfile,
@@ -33,15 +33,7 @@ function userError(fn: () => unknown): UserError {
   throw new Error('expected a UserError');
 }
 
-let home: string;
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'skiff-home-'));
-  process.env.SKIFF_HOME = home;
-});
-afterEach(() => {
-  delete process.env.SKIFF_HOME;
-  rmSync(home, { recursive: true, force: true });
-});
+const home = useSkiffHome('skiff-home-');
 
 describe('profile names', () => {
   it('accepts minikube-style names', () => {
@@ -58,15 +50,15 @@ describe('profile names', () => {
 
 describe('profiles', () => {
   it('lives under SKIFF_HOME', () => {
-    expect(skiffHome()).toBe(home);
-    expect(profileDir('x')).toBe(join(home, 'profiles', 'x'));
+    expect(skiffHome()).toBe(home());
+    expect(profileDir('x')).toBe(join(home(), 'profiles', 'x'));
   });
 
   it('saves and loads a profile, file mode 0600', () => {
     saveProfile(sample());
     expect(profileExists('skiff')).toBe(true);
     expect(loadProfile('skiff')).toEqual(sample());
-    const file = join(home, 'profiles', 'skiff', 'config.json');
+    const file = join(home(), 'profiles', 'skiff', 'config.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(file, 'utf8')).apiServer).toEqual({ hostPort: 40123 });
   });
@@ -86,11 +78,11 @@ describe('profiles', () => {
   });
 
   it('a corrupt or mistyped file is configInvalid', () => {
-    mkdirSync(join(home, 'profiles', 'broken'), { recursive: true });
-    writeFileSync(join(home, 'profiles', 'broken', 'config.json'), '{not json');
+    mkdirSync(join(home(), 'profiles', 'broken'), { recursive: true });
+    writeFileSync(join(home(), 'profiles', 'broken', 'config.json'), '{not json');
     expect(userError(() => loadProfile('broken')).exitCode).toBe(ExitCode.configInvalid);
     saveProfile(sample('typed'));
-    const file = join(home, 'profiles', 'typed', 'config.json');
+    const file = join(home(), 'profiles', 'typed', 'config.json');
     writeFileSync(file, JSON.stringify({ ...sample('typed'), driver: 'kvm2' }));
     expect(userError(() => loadProfile('typed')).fix).toContain('skiff delete -p typed');
     writeFileSync(file, JSON.stringify({ name: 'typed' }));
@@ -112,10 +104,10 @@ describe('profiles', () => {
     expect(listProfiles()).toEqual({ valid: [], invalid: [] });
     saveProfile(sample('zeta'));
     saveProfile(sample('alpha'));
-    mkdirSync(join(home, 'profiles', 'empty'), { recursive: true });
-    mkdirSync(join(home, 'profiles', 'Upper'), { recursive: true });
-    mkdirSync(join(home, 'profiles', 'bad'), { recursive: true });
-    writeFileSync(join(home, 'profiles', 'bad', 'config.json'), '[]');
+    mkdirSync(join(home(), 'profiles', 'empty'), { recursive: true });
+    mkdirSync(join(home(), 'profiles', 'Upper'), { recursive: true });
+    mkdirSync(join(home(), 'profiles', 'bad'), { recursive: true });
+    writeFileSync(join(home(), 'profiles', 'bad', 'config.json'), '[]');
     const { valid, invalid } = listProfiles();
     expect(valid.map((p) => p.name)).toEqual(['alpha', 'zeta']);
     expect(invalid.map((p) => p.name)).toEqual(['Upper', 'bad', 'empty']);

@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useSkiffHome } from '../../../test/helpers/skiffhome.js';
 import { setConfig } from '../../cluster/config.js';
 import { saveProfile } from '../../cluster/profiles.js';
 import { UserError } from '../errors.js';
 import { startSettings } from './lifecycle.js';
 
-let home: string;
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'skiff-start-settings-'));
-  process.env.SKIFF_HOME = home;
-});
-afterEach(() => {
-  delete process.env.SKIFF_HOME;
-  rmSync(home, { recursive: true, force: true });
-});
+useSkiffHome('skiff-start-settings-');
 
 const thrown = (fn: () => unknown): UserError => {
   try {

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useSkiffHome } from '../../../test/helpers/skiffhome.js';
 import { setConfig } from '../../cluster/config.js';
 import { saveProfile, type Profile } from '../../cluster/profiles.js';
 import { UserError } from '../errors.js';
@@ -21,16 +21,8 @@ function profile(name: string, nodes: number, port: number): Profile {
   };
 }
 
-let home: string;
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'skiff-profile-cli-'));
-  process.env.SKIFF_HOME = home;
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  delete process.env.SKIFF_HOME;
-  rmSync(home, { recursive: true, force: true });
-});
+const home = useSkiffHome('skiff-profile-cli-');
+afterEach(() => vi.restoreAllMocks());
 
 describe('skiff profile list', () => {
   it('says how to create a profile when there is none', async () => {
@@ -41,7 +33,7 @@ describe('skiff profile list', () => {
   it('prints a table with the active profile marked, broken ones on stderr', async () => {
     saveProfile(profile('skiff', 1, 40001));
     saveProfile(profile('three', 3, 40002));
-    mkdirSync(join(home, 'profiles', 'broken'));
+    mkdirSync(join(home(), 'profiles', 'broken'));
     const { stdout, stderr } = await runProfileList({}, async () => 'Unknown');
     expect(stdout).toBe([
       'NAME    DRIVER   IP           PORT    VERSION   STATUS    NODES   ACTIVE',

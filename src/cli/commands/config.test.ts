@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useSkiffHome } from '../../../test/helpers/skiffhome.js';
 import { ExitCode, UserError } from '../errors.js';
 import { registerConfig } from './config.js';
 
-let home: string;
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'skiff-config-cli-'));
-  process.env.SKIFF_HOME = home;
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  delete process.env.SKIFF_HOME;
-  rmSync(home, { recursive: true, force: true });
-});
+useSkiffHome('skiff-config-cli-');
+afterEach(() => vi.restoreAllMocks());
 
 async function skiff(...args: string[]): Promise<{ stdout: string; stderr: string }> {
   const program = new Command('skiff').exitOverride();

@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useSkiffHome } from '../../../test/helpers/skiffhome.js';
 import { saveProfile } from '../../cluster/profiles.js';
 import { registerProfile } from './profile.js';
 
-let home: string;
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'skiff-profile-cli-'));
-  process.env.SKIFF_HOME = home;
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  delete process.env.SKIFF_HOME;
-  rmSync(home, { recursive: true, force: true });
-});
+useSkiffHome('skiff-profile-cli-');
+afterEach(() => vi.restoreAllMocks());
 
 describe('skiff profile list', () => {
   it('runs through commander, data on stdout', async () => {

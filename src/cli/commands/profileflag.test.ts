@@ -1,20 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useSkiffHome } from '../../../test/helpers/skiffhome.js';
 import { setConfig } from '../../cluster/config.js';
 import { installGlobalProfile, profileFlag } from './profileflag.js';
 
-let home: string;
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), 'skiff-profileflag-'));
-  process.env.SKIFF_HOME = home;
-});
-afterEach(() => {
-  delete process.env.SKIFF_HOME;
-  rmSync(home, { recursive: true, force: true });
-});
+useSkiffHome('skiff-profileflag-');
 
 /** A program shaped like skiff's: status, service NAME with service list, and agent's own --profile. */
 async function run(...argv: string[]): Promise<Record<string, unknown>> {
