@@ -90,19 +90,8 @@ const START_STEPS: Step[] = [
 
 async function createOrFindNode(ctx: StartContext): Promise<void> {
   const { profile } = ctx.options;
-  const name = controlPlaneName(profile);
-  const spec: NodeSpec = {
-    profile,
-    name,
-    role: 'control-plane',
-    image: ctx.nodeImage!,
-    command: nodeCommand(planOf(ctx), 'control-plane', name),
-    publish: [API_SERVER_PORT],
-    netAdmin: true,
-    cpus: ctx.options.cpus,
-    memoryBytes: ctx.options.memoryMiB ? ctx.options.memoryMiB * 1024 * 1024 : undefined,
-  };
-  const existing = await ctx.driver.getNode(profile, name);
+  const spec: NodeSpec = { ...nodeSpec(planOf(ctx), 'control-plane', controlPlaneName(profile)), publish: [API_SERVER_PORT], netAdmin: true };
+  const existing = await ctx.driver.getNode(profile, spec.name);
   if (!existing) ctx.created = true;
   ctx.node = await createOrKeep(ctx.driver, existing, spec);
 }
@@ -111,16 +100,17 @@ async function createOrFindNode(ctx: StartContext): Promise<void> {
  * A node container is made once and started again on every `start`, unless this skiff built a
  * different node image or runs nodes with other arguments (an upgrade, new sizes): then the
  * container is made anew on the same address, over the same state volume, so the cluster keeps
- * its objects and its pods come back.
+ * its objects and its pods come back. `complete` adds what only a new container needs (a
+ * worker's credential, read from the control-plane node), so a plain restart does not fetch it.
  */
-async function createOrKeep(driver: Driver, existing: Node | undefined, spec: NodeSpec): Promise<Node> {
-  if (!existing) return driver.createNode(spec);
+async function createOrKeep(driver: Driver, existing: Node | undefined, spec: NodeSpec, complete = async (s: NodeSpec) => s): Promise<Node> {
+  if (!existing) return driver.createNode(await complete(spec));
   const was = await existing.creation();
   if (was.image === spec.image && JSON.stringify(was.command) === JSON.stringify(spec.command)) return existing;
   const ip = await existing.ip();
   await existing.stop(30);
   await existing.remove({ keepState: true });
-  return driver.createNode({ ...spec, ip });
+  return driver.createNode({ ...(await complete(spec)), ip });
 }
 
 /** What every node of a profile is made from: its network, images and resource limits. */
@@ -152,23 +142,27 @@ function nodeCommand(plan: NodePlan, role: 'control-plane' | 'worker', name: str
   ];
 }
 
-/** A worker node's container spec, given the node credential the control plane wrote. */
-function workerSpec(plan: NodePlan, name: string, credential: string): NodeSpec {
+/** The container of one node of the plan: its image, its process's argv and its sizes. */
+function nodeSpec(plan: NodePlan, role: 'control-plane' | 'worker', name: string): NodeSpec {
   return {
     profile: plan.profile,
     name,
-    role: 'worker',
+    role,
     image: plan.nodeImage,
-    command: nodeCommand(plan, 'worker', name),
-    env: { [NODE_KUBECONFIG_ENV]: Buffer.from(credential).toString('base64') },
+    command: nodeCommand(plan, role, name),
     cpus: plan.cpus,
     memoryBytes: plan.memoryMiB ? plan.memoryMiB * 1024 * 1024 : undefined,
   };
 }
 
+/** A worker is handed the node credential the control plane wrote, in its environment. */
+function withCredential(spec: NodeSpec, credential: string): NodeSpec {
+  return { ...spec, env: { [NODE_KUBECONFIG_ENV]: Buffer.from(credential).toString('base64') } };
+}
+
 /** A worker node container (created, not started), given the node credential the control plane wrote. */
 export async function createWorker(driver: Driver, plan: NodePlan, name: string, credential: string): Promise<Node> {
-  return driver.createNode(workerSpec(plan, name, credential));
+  return driver.createNode(withCredential(nodeSpec(plan, 'worker', name), credential));
 }
 
 /** Workers: found again (a restart, remade if outdated) or created, then started. */
@@ -177,10 +171,11 @@ async function startWorkers(ctx: StartContext): Promise<void> {
   const wanted = Math.max(1, ctx.options.nodes ?? 1);
   const existing = (await ctx.driver.listNodes(profile)).filter((n) => n.role === 'worker');
   const names = [...new Set([...existing.map((n) => n.name), ...Array.from({ length: wanted - 1 }, (_, i) => workerName(profile, i + 2))])];
-  const credential = names.length > 0 ? await readNodeFile(ctx.node!, NODE_KUBECONFIG) : '';
+  let credential: Promise<string> | undefined;
+  const complete = async (spec: NodeSpec) => withCredential(spec, await (credential ??= readNodeFile(ctx.node!, NODE_KUBECONFIG)));
   ctx.workers = [];
   for (const name of names) {
-    ctx.workers.push(await createOrKeep(ctx.driver, existing.find((n) => n.name === name), workerSpec(planOf(ctx), name, credential)));
+    ctx.workers.push(await createOrKeep(ctx.driver, existing.find((n) => n.name === name), nodeSpec(planOf(ctx), 'worker', name), complete));
   }
   await Promise.all(ctx.workers.map((n) => n.start()));
 }
