@@ -7,7 +7,7 @@ import yaml from 'js-yaml';
 import { ExitCode, UserError } from './errors.js';
 import { ApiClient } from '../client/client.js';
 import type { Driver, Node } from '../driver/driver.js';
-import { kubeconfigPath, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
+import { clusterServer, mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { ADMIN_KUBECONFIG, API_SERVER_PORT } from './nodeconsts.js';
 import { loadProfile, profileDir, profileExists, saveProfile } from './profiles.js';
 
@@ -99,7 +99,7 @@ export async function connectCluster(driver: Driver, profile: string): Promise<C
 export async function updateContext(driver: Driver, profile: string): Promise<{ server: string; changed: boolean }> {
   const access = await connectCluster(driver, profile);
   access.client.close();
-  const current = currentServer(profile);
+  const current = clusterServer(profile);
   await mergeKubeconfig({ name: profile, server: access.server, ...access.credential });
   saveAdminCredential(profile, access.server, access.credential);
   if (profileExists(profile)) {
@@ -107,14 +107,4 @@ export async function updateContext(driver: Driver, profile: string): Promise<{ 
     saveProfile({ ...stored, apiServer: { hostPort: Number(new URL(access.server).port) } });
   }
   return { server: access.server, changed: current !== access.server };
-}
-
-/** The server of the kubeconfig's cluster entry named after the profile, if any. */
-function currentServer(profile: string): string | undefined {
-  try {
-    const doc = yaml.load(readFileSync(kubeconfigPath(), 'utf8')) as { clusters?: { name: string; cluster?: { server?: string } }[] } | undefined;
-    return doc?.clusters?.find((c) => c.name === profile)?.cluster?.server;
-  } catch {
-    return undefined;
-  }
 }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode, UserError } from './errors.js';
-import { kubeconfigPath, mergeKubeconfig, removeFromKubeconfig, renderKubeconfig, type KubeconfigEntry } from './kubeconfig.js';
+import { clusterServer, kubeconfigPath, mergeKubeconfig, removeFromKubeconfig, renderKubeconfig, type KubeconfigEntry } from './kubeconfig.js';
 
 const run = promisify(execFile);
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -70,6 +70,19 @@ describe('kubeconfigPath', () => {
     expect(kubeconfigPath()).toBe(resolve('rel/config'));
     delete process.env.KUBECONFIG;
     expect(kubeconfigPath()).toMatch(/\/\.kube\/config$/);
+  });
+});
+
+describe('clusterServer', () => {
+  it('reads the server of the named cluster entry; none for a missing entry, file or unreadable file', async () => {
+    const path = join(dir, 'config');
+    expect(clusterServer('skiff', { path })).toBeUndefined();
+    writeFileSync(path, OTHER);
+    await mergeKubeconfig(entry('skiff', 40000), { path });
+    expect(clusterServer('skiff', { path })).toBe('https://127.0.0.1:40000');
+    expect(clusterServer('nosuch', { path })).toBeUndefined();
+    writeFileSync(path, 'clusters: [unclosed');
+    expect(clusterServer('skiff', { path })).toBeUndefined();
   });
 });
 

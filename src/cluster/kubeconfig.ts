@@ -156,6 +156,19 @@ function writeDocAtomic(path: string, doc: Doc): void {
   }
 }
 
+/** The server of the cluster entry called `name`; undefined when there is none or the file cannot be read. */
+export function clusterServer(name: string, options: KubeconfigFileOptions = {}): string | undefined {
+  const path = options.path ?? kubeconfigPath();
+  try {
+    const doc = readDoc(path);
+    const entry = doc && namedList(doc, 'clusters', path).find((e) => isObject(e) && e.name === name);
+    const server = isObject(entry) && isObject(entry.cluster) ? entry.cluster.server : undefined;
+    return typeof server === 'string' ? server : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Merges the profile's cluster, user and context into the kubeconfig file and makes the context
  * current. Returns the path written.
