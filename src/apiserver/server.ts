@@ -233,9 +233,7 @@ export class ApiServer {
       }
       await this.subresources.upgrade(def, parsed, req, socket, head);
     } catch (err) {
-      const status = err instanceof StatusError ? err : internalError(err);
-      if (!(err instanceof StatusError)) console.error('skiff apiserver: internal error:', err);
-      writeRawStatus(socket, status.toStatus());
+      writeRawStatus(socket, statusOf(err).toStatus());
     }
   }
 
@@ -307,8 +305,7 @@ export class ApiServer {
   }
 
   private fail(res: ServerResponse, err: unknown): void {
-    const status = err instanceof StatusError ? err : internalError(err);
-    if (!(err instanceof StatusError)) console.error('skiff apiserver: internal error:', err);
+    const status = statusOf(err);
     if (res.headersSent) {
       if (!res.writableEnded) res.end();
       return;
@@ -328,6 +325,13 @@ export class ApiServer {
     }
     await this.store?.close();
   }
+}
+
+/** The Status a failed request answers with; anything but a StatusError is a bug, logged. */
+function statusOf(err: unknown): StatusError {
+  if (err instanceof StatusError) return err;
+  console.error('skiff apiserver: internal error:', err);
+  return internalError(err);
 }
 
 function everything() {
