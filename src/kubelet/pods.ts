@@ -258,7 +258,7 @@ export class PodSyncer {
    */
   private async adopt(pod: KubeObject, st: PodState): Promise<void> {
     const runtime = this.deps.runtime;
-    const sandboxes = (await runtime.listPodSandboxes()).filter((s) => s.podUid === st.uid);
+    const sandboxes = await runtime.listPodSandboxes(st.uid);
     const sandbox = newest(sandboxes.filter((s) => s.state === 'ready')) ?? newest(sandboxes);
     if (!sandbox) return;
     // Dead: nothing of it may run on (a container could outlive its sandbox's network).

@@ -139,7 +139,8 @@ export interface Runtime {
   stopPodSandbox(sandboxId: string): Promise<void>;
   /** Removes a stopped sandbox and its containers. */
   removePodSandbox(sandboxId: string): Promise<void>;
-  listPodSandboxes(): Promise<RuntimeSandbox[]>;
+  /** Every sandbox of the node, or only those of one pod. */
+  listPodSandboxes(podUid?: string): Promise<RuntimeSandbox[]>;
   /** Creates and starts one container; the returned status may already be `exited`. */
   startContainer(sandboxId: string, config: ContainerConfig, imageRef: string): Promise<RuntimeContainer>;
   /** Asks the container to stop, killing it after `gracePeriodSeconds`. */

@@ -219,8 +219,9 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  async listPodSandboxes(): Promise<RuntimeSandbox[]> {
-    const found = await this.o.engine.list({ ...this.ownLabels, [LABELS.type]: SANDBOX });
+  async listPodSandboxes(podUid?: string): Promise<RuntimeSandbox[]> {
+    // One pod's: the engine filters by label, so an adopting agent inspects only that pod's sandboxes.
+    const found = await this.o.engine.list({ ...this.ownLabels, [LABELS.type]: SANDBOX, ...(podUid ? { [LABELS.podUid]: podUid } : {}) });
     return found.map((c) => toSandbox(c, c.ip ?? ''));
   }
 

@@ -93,8 +93,8 @@ export class FakeRuntime implements Runtime {
     this.sandboxes.delete(sandboxId);
   }
 
-  async listPodSandboxes(): Promise<RuntimeSandbox[]> {
-    return [...this.sandboxes.values()].map((s) => ({ ...s }));
+  async listPodSandboxes(podUid?: string): Promise<RuntimeSandbox[]> {
+    return [...this.sandboxes.values()].filter((s) => podUid === undefined || s.podUid === podUid).map((s) => ({ ...s }));
   }
 
   async startContainer(sandboxId: string, config: ContainerConfig, imageRef: string): Promise<RuntimeContainer> {
